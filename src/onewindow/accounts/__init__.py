@@ -1,0 +1,1 @@
+"""Staff accounts and their roles; applicants and OIDC sign-in come later."""

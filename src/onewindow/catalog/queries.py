@@ -1,0 +1,2 @@
+def guide_overview():
+    return {}
