@@ -1,0 +1,67 @@
+# OneWindow — `make run` for the demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/onewindow/static/vendor
+ADDR ?= 127.0.0.1:8000
+export ONEWINDOW_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install install-test static browser run demo test lint format bench clean
+
+install: $(VENV)/.installed static
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# htmx and ECharts come from the npm registry and are served as static files.
+static: $(VENDOR)/.copied
+
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
+
+# Debian's Chromium drives the browser tests; Noto CJK renders Chinese pages and PDFs.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		echo "installing chromium and fonts-noto-cjk with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+install-test: $(VENV)/.installed-test static browser
+
+run: install
+	mkdir -p var
+	$(BIN)/onewindow migrate --no-input
+	$(BIN)/onewindow demo
+	$(BIN)/onewindow serve $(ADDR)
+
+demo: install
+	mkdir -p var
+	$(BIN)/onewindow migrate --no-input
+	$(BIN)/onewindow demo
+
+test: install-test
+	mkdir -p var
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	@for script in bench/*.py; do $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,69 @@
+"""`onewindow demo`: load the demo district and create the demo staff. Safe to run again."""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from onewindow.accounts.constants import Role
+from onewindow.accounts.models import User
+from onewindow.catalog.actions import CatalogueError, do_import_catalogue
+from onewindow.catalog.interchange import DEMO_CATALOGUE, load_file
+from onewindow.catalog.models import Department
+
+DEMO_PASSWORD = "onewindow-demo"  # noqa: S105 - printed for the demo on purpose
+
+# username, full name, role, department code, is_staff (admin access), is_superuser
+DEMO_STAFF = [
+    ("admin", "系统管理员", "", None, True, True),
+    ("catalog", "事项管理员 林芳", Role.CATALOG_ADMIN, "ZWFWZX", True, False),
+    ("clerk", "综合窗口 陈晓", Role.CLERK, "ZWFWZX", False, False),
+    ("clerk_village", "霞角村代办员 叶青", Role.CLERK, "LJZ-XJC", False, False),
+    ("reviewer_market", "市场监管 黄伟", Role.REVIEWER, "SCJGJ", False, False),
+    ("reviewer_fire", "消防救援 刘强", Role.REVIEWER, "XFJYDD", False, False),
+    ("reviewer_housing", "住建 张敏", Role.REVIEWER, "ZJJ", False, False),
+    ("head_market", "市场监管 负责人 王建国", Role.HEAD, "SCJGJ", False, False),
+    ("supervisor", "电子监察 李静", Role.SUPERVISOR, "ZWFWZX", False, False),
+    ("agent", "项目代办员 周航", Role.AGENT, "ZWFWZX", False, False),
+]
+
+CATALOG_ADMIN_MODELS = ["department", "serviceitem", "material", "flowstage", "flowstep",
+                        "calendaryear", "calendarday"]
+
+
+def sync_role_groups():
+    """The catalogue administrators' group may maintain the catalogue and the calendar in the admin."""
+    group, _ = Group.objects.get_or_create(name="事项管理员")
+    perms = Permission.objects.filter(content_type__model__in=CATALOG_ADMIN_MODELS)
+    group.permissions.set(perms)
+    return group
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalogue and create demo staff accounts (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        try:
+            summary = do_import_catalogue(load_file(DEMO_CATALOGUE))
+        except CatalogueError as exc:
+            raise CommandError(f"demo catalogue is invalid:\n{exc}") from exc
+        self.stdout.write("catalogue: " + " ".join(f"{k}={v}" for k, v in summary.items()))
+        group = sync_role_groups()
+        departments = Department.objects.in_bulk(field_name="code")
+        rows = []
+        for username, full_name, role, dept, is_staff, is_superuser in DEMO_STAFF:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"full_name": full_name, "role": role, "department": departments.get(dept),
+                          "is_staff": is_staff, "is_superuser": is_superuser},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                if role == Role.CATALOG_ADMIN:
+                    user.groups.add(group)
+            rows.append((username, "new" if created else "kept", user.get_role_display() or "超级管理员",
+                         user.department.name if user.department else "—"))
+        self.stdout.write(f"\nDemo staff accounts (password for new accounts: {DEMO_PASSWORD}):")
+        for username, state, role, dept in rows:
+            self.stdout.write(f"  {username:<18} {role:<12} {dept}  [{state}]")
