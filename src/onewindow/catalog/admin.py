@@ -113,7 +113,7 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             return "—"
         stages = item.stages.prefetch_related("steps__department")
         return format_html_join(
-            format_html(" → "),
+            " → ",
             "<strong>{}</strong>：{}",
             ((s.name, "、".join(f"{t.department.display_name} {t.limit_days}日" for t in s.steps.all()) or "—")
              for s in stages),
