@@ -61,7 +61,9 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
             return
         stages = extracted if extracted is not None else [[(self.lead_department, 5)]]
         for position, steps in enumerate(stages):
-            stage = FlowStage.objects.create(item=self, position=position, name=f"环节{position + 1}")
+            stage = FlowStage.objects.create(
+                item=self, position=position, name=f"环节{position + 1}"
+            )
             for department, days in steps:
                 FlowStep.objects.create(stage=stage, department=department, limit_days=days)
 

@@ -14,7 +14,7 @@ PROJECT_DIR = BASE_DIR.parent.parent
 
 env = environ.Env()
 
-DEMO_SECRET_KEY = "onewindow-demo-secret-key-do-not-use-in-production"  # noqa: S105
+DEMO_SECRET_KEY = "onewindow-demo-secret-key-do-not-use-in-production"
 
 DEBUG = env.bool("ONEWINDOW_DEBUG", default=False)
 # "demo" allows the demo secret key; "production" refuses to start with it.
@@ -118,9 +118,7 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 TASKS = {
     "default": {
-        "BACKEND": env.str(
-            "ONEWINDOW_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": env.str("ONEWINDOW_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
 

@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from tests.factories import DepartmentFactory, UserFactory
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
-from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_staff_sign_in_with_role_shown(client):
     UserFactory(username="clerk", full_name="陈晓", role=Role.CLERK)
 
-    response = client.post(reverse("accounts:login"), {"username": "clerk", "password": "onewindow-test"},
-                           follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "clerk", "password": "onewindow-test"}, follow=True
+    )
 
     assert response.context["user"].is_authenticated
     assert "综合窗口受理人员" in response.content.decode()

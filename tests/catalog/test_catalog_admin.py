@@ -1,11 +1,11 @@
 import pytest
 from django.urls import reverse
+from tests.factories import UserFactory
 
 from onewindow.catalog.actions import do_create_draft, do_import_catalogue
 from onewindow.catalog.constants import ItemStatus
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.management.commands.demo import sync_role_groups
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +76,25 @@ def test_admin_form_rejects_promised_above_legal_in_chinese(client, catalog_admi
     page = client.get(_change_url(draft))
     form = page.context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    data.update({
-        "code": draft.code, "name": draft.name, "item_type": draft.item_type,
-        "window_class": draft.window_class, "lead_department": draft.lead_department_id,
-        "legal_limit_days": 5, "promised_limit_days": 8, "max_visits": 1, "fee_yuan": "0",
-        "channels": ["window"], "delivery_methods": ["window"],
-        "materials-TOTAL_FORMS": 0, "materials-INITIAL_FORMS": 0,
-        "stages-TOTAL_FORMS": 0, "stages-INITIAL_FORMS": 0,
-    })
+    data.update(
+        {
+            "code": draft.code,
+            "name": draft.name,
+            "item_type": draft.item_type,
+            "window_class": draft.window_class,
+            "lead_department": draft.lead_department_id,
+            "legal_limit_days": 5,
+            "promised_limit_days": 8,
+            "max_visits": 1,
+            "fee_yuan": "0",
+            "channels": ["window"],
+            "delivery_methods": ["window"],
+            "materials-TOTAL_FORMS": 0,
+            "materials-INITIAL_FORMS": 0,
+            "stages-TOTAL_FORMS": 0,
+            "stages-INITIAL_FORMS": 0,
+        }
+    )
 
     response = client.post(_change_url(draft), data)
 

@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _row_counts():
-    return (Department.objects.count(), ServiceItem.objects.count(), Material.objects.count(),
-            FlowStep.objects.count())
+    return (
+        Department.objects.count(),
+        ServiceItem.objects.count(),
+        Material.objects.count(),
+        FlowStep.objects.count(),
+    )
 
 
 def test_import_creates_departments_items_materials_and_flow(small_catalogue):
@@ -42,8 +46,13 @@ def test_second_import_of_the_same_file_adds_nothing(small_catalogue):
 
     summary = do_import_catalogue(small_catalogue)
 
-    assert summary == {"departments_created": 0, "departments_updated": 0, "items_created": 0,
-                       "items_new_version": 0, "items_unchanged": 2}
+    assert summary == {
+        "departments_created": 0,
+        "departments_updated": 0,
+        "items_created": 0,
+        "items_new_version": 0,
+        "items_unchanged": 2,
+    }
     assert _row_counts() == before
 
 
@@ -73,7 +82,9 @@ def test_import_with_errors_lists_every_error_with_its_place_and_writes_nothing(
     bad["items"][1]["materials"][1]["requirement"] = "maybe"
     bad["items"][1]["stages"][0]["steps"][1]["department"] = "NOPE"
     bad["items"][1]["name"] = "改了名字也不应写入"
-    bad["departments"].append({"code": "NEW", "name": "新部门", "kind": "department", "parent": "MISSING"})
+    bad["departments"].append(
+        {"code": "NEW", "name": "新部门", "kind": "department", "parent": "MISSING"}
+    )
 
     with pytest.raises(CatalogueError) as caught:
         do_import_catalogue(bad)
@@ -147,7 +158,9 @@ def test_command_reports_errors_and_exit_code(small_catalogue, tmp_path, capsys)
 
 def test_broken_yaml_names_the_line(tmp_path):
     path = tmp_path / "broken.yaml"
-    path.write_text("format: onewindow-catalogue/1\nitems:\n  - code: [unclosed\n", encoding="utf-8")
+    path.write_text(
+        "format: onewindow-catalogue/1\nitems:\n  - code: [unclosed\n", encoding="utf-8"
+    )
 
     with pytest.raises(CatalogueError) as caught:
         load_file(path)

@@ -1,11 +1,16 @@
 import pytest
 from django.db import IntegrityError, transaction
+from tests.factories import UserFactory
 
-from onewindow.catalog.actions import CatalogueError, do_create_draft, do_import_catalogue, do_publish_item
+from onewindow.catalog.actions import (
+    CatalogueError,
+    do_create_draft,
+    do_import_catalogue,
+    do_publish_item,
+)
 from onewindow.catalog.constants import ItemStatus
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.models import AuditEntry
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,16 +74,28 @@ def test_a_published_version_cannot_be_published_again(published, catalog_admin)
 def test_the_database_refuses_two_published_versions_of_one_item(published):
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceItem.objects.create(
-            code=published.code, version=9, status=ItemStatus.PUBLISHED, name="x", item_type="licensing",
-            window_class="social", lead_department=published.lead_department,
-            legal_limit_days=20, promised_limit_days=5,
+            code=published.code,
+            version=9,
+            status=ItemStatus.PUBLISHED,
+            name="x",
+            item_type="licensing",
+            window_class="social",
+            lead_department=published.lead_department,
+            legal_limit_days=20,
+            promised_limit_days=5,
         )
 
 
 def test_the_database_refuses_a_promised_limit_above_the_legal_one(published):
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceItem.objects.create(
-            code="X-1", version=1, status=ItemStatus.DRAFT, name="x", item_type="licensing",
-            window_class="social", lead_department=published.lead_department,
-            legal_limit_days=5, promised_limit_days=6,
+            code="X-1",
+            version=1,
+            status=ItemStatus.DRAFT,
+            name="x",
+            item_type="licensing",
+            window_class="social",
+            lead_department=published.lead_department,
+            legal_limit_days=5,
+            promised_limit_days=6,
         )

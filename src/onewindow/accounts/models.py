@@ -9,7 +9,9 @@ from onewindow.accounts.constants import DEPARTMENT_ROLES, Role
 class User(AbstractUser):
     """A staff member. Each account has one role; reviewers and heads belong to one department."""
 
-    full_name = models.CharField(_("姓名"), max_length=40, blank=True, help_text=_("显示用的中文姓名。"))
+    full_name = models.CharField(
+        _("姓名"), max_length=40, blank=True, help_text=_("显示用的中文姓名。")
+    )
     role = models.CharField(
         _("角色"),
         max_length=32,

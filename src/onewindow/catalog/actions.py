@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -99,13 +98,19 @@ def do_create_draft(code, *, acting_user):
         return existing[ItemStatus.DRAFT]
     source = existing.get(ItemStatus.PUBLISHED)
     if source is None:
-        raise CatalogueError([SpecError("code", _("事项“%(code)s”没有已发布的版本") % {"code": code})])
+        raise CatalogueError(
+            [SpecError("code", _("事项“%(code)s”没有已发布的版本") % {"code": code})]
+        )
     source = item_queryset_for_specs(ServiceItem.objects).get(pk=source.pk)
     spec = normalise_item_spec(item_to_spec(source))
     next_version = versions.aggregate(Max("version"))["version__max"] + 1
     departments = Department.objects.in_bulk(field_name="code")
     draft = _write_item_version(
-        spec, version=next_version, status=ItemStatus.DRAFT, acting_user=acting_user, departments=departments
+        spec,
+        version=next_version,
+        status=ItemStatus.DRAFT,
+        acting_user=acting_user,
+        departments=departments,
     )
     audit.record(
         action="create_item_draft",
@@ -124,7 +129,12 @@ def do_publish_item(item, *, acting_user):
     item = next(v for v in versions if v.pk == item.pk)
     if item.status != ItemStatus.DRAFT:
         raise CatalogueError(
-            [SpecError("status", _("只能发布草稿；该版本状态为“%(s)s”") % {"s": item.get_status_display()})]
+            [
+                SpecError(
+                    "status",
+                    _("只能发布草稿；该版本状态为“%(s)s”") % {"s": item.get_status_display()},
+                )
+            ]
         )
     item = item_queryset_for_specs(ServiceItem.objects).get(pk=item.pk)
     errors = validate_item_spec(item_to_spec(item), department_codes=_department_codes())
@@ -146,7 +156,11 @@ def do_publish_item(item, *, acting_user):
         acting_user=acting_user,
         from_state=ItemStatus.DRAFT,
         to_state=ItemStatus.PUBLISHED,
-        details={"code": item.code, "version": item.version, "superseded": [v.version for v in previous]},
+        details={
+            "code": item.code,
+            "version": item.version,
+            "superseded": [v.version for v in previous],
+        },
     )
     return item
 
@@ -156,7 +170,9 @@ def do_discard_draft(item, *, acting_user):
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
     if item.status != ItemStatus.DRAFT:
         raise CatalogueError([SpecError("status", _("只能删除草稿；已发布的版本不可更改"))])
-    audit.record(action="discard_item_draft", obj=item, acting_user=acting_user, from_state=item.status)
+    audit.record(
+        action="discard_item_draft", obj=item, acting_user=acting_user, from_state=item.status
+    )
     item.delete()
 
 
@@ -172,8 +188,13 @@ def do_import_catalogue(data, *, acting_user=None):
     errors = validate_catalogue(data, existing_department_codes=_department_codes())
     if errors:
         raise CatalogueError(errors)
-    summary = {"departments_created": 0, "departments_updated": 0, "items_created": 0,
-               "items_new_version": 0, "items_unchanged": 0}
+    summary = {
+        "departments_created": 0,
+        "departments_updated": 0,
+        "items_created": 0,
+        "items_new_version": 0,
+        "items_unchanged": 0,
+    }
 
     departments = Department.objects.in_bulk(field_name="code")
     for spec in data.get("departments") or []:
@@ -203,7 +224,9 @@ def do_import_catalogue(data, *, acting_user=None):
     specs = [normalise_item_spec(s) for s in data.get("items") or []]
     codes = [s["code"] for s in specs]
     current_versions = {}
-    for item in item_queryset_for_specs(ServiceItem.objects.select_for_update().filter(code__in=codes)):
+    for item in item_queryset_for_specs(
+        ServiceItem.objects.select_for_update().filter(code__in=codes)
+    ):
         current_versions.setdefault(item.code, []).append(item)
     now = timezone.now()
     for spec in specs:
@@ -221,7 +244,11 @@ def do_import_catalogue(data, *, acting_user=None):
                 old.delete()
         version = max((v.version for v in versions), default=0) + 1
         _write_item_version(
-            spec, version=version, status=ItemStatus.PUBLISHED, acting_user=acting_user, departments=departments
+            spec,
+            version=version,
+            status=ItemStatus.PUBLISHED,
+            acting_user=acting_user,
+            departments=departments,
         )
         summary["items_new_version" if versions else "items_created"] += 1
 

@@ -59,7 +59,10 @@ class FlowStageInline(DraftOnlyInline):
     def steps_summary(self, stage):
         if not stage.pk:
             return "—"
-        return "、".join(f"{s.department.display_name}（{s.limit_days}日）" for s in stage.steps.all()) or "—"
+        return (
+            "、".join(f"{s.department.display_name}（{s.limit_days}日）" for s in stage.steps.all())
+            or "—"
+        )
 
 
 @admin.register(Department)
@@ -73,26 +76,84 @@ class DepartmentAdmin(admin.ModelAdmin):
 @admin.register(ServiceItem)
 class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
     form = ServiceItemForm
-    list_display = ["code", "name", "version", "status", "item_type", "window_class", "lead_department",
-                    "promised_limit_days", "legal_limit_days"]
-    list_filter = ["status", "item_type", "window_class", "construction_stage", "is_fully_online",
-                   "is_on_the_spot", "lead_department"]
+    list_display = [
+        "code",
+        "name",
+        "version",
+        "status",
+        "item_type",
+        "window_class",
+        "lead_department",
+        "promised_limit_days",
+        "legal_limit_days",
+    ]
+    list_filter = [
+        "status",
+        "item_type",
+        "window_class",
+        "construction_stage",
+        "is_fully_online",
+        "is_on_the_spot",
+        "lead_department",
+    ]
     search_fields = ["code", "name", "keywords", "search_pinyin"]
     autocomplete_fields = ["lead_department"]
-    readonly_fields = ["status", "version", "published_at", "superseded_at", "created_by", "flow_chart",
-                       "publish_check"]
+    readonly_fields = [
+        "status",
+        "version",
+        "published_at",
+        "superseded_at",
+        "created_by",
+        "flow_chart",
+        "publish_check",
+    ]
     inlines = [MaterialInline, FlowStageInline]
     actions = ["create_draft", "publish"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "version", "status", "item_type", "window_class",
-                           "construction_stage", "lead_department"]}),
-        (_("时限与办理方式"), {"fields": ["legal_limit_days", "promised_limit_days", "is_on_the_spot",
-                                   "max_visits", "channels", "is_fully_online", "delivery_methods",
-                                   "special_procedures"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "code",
+                    "name",
+                    "version",
+                    "status",
+                    "item_type",
+                    "window_class",
+                    "construction_stage",
+                    "lead_department",
+                ]
+            },
+        ),
+        (
+            _("时限与办理方式"),
+            {
+                "fields": [
+                    "legal_limit_days",
+                    "promised_limit_days",
+                    "is_on_the_spot",
+                    "max_visits",
+                    "channels",
+                    "is_fully_online",
+                    "delivery_methods",
+                    "special_procedures",
+                ]
+            },
+        ),
         (_("收费"), {"fields": ["fee_yuan", "fee_basis"]}),
         (_("办事指南"), {"fields": ["keywords", "conditions", "legal_basis", "notes"]}),
-        (_("流程与发布检查"), {"fields": ["flow_chart", "publish_check", "published_at", "superseded_at",
-                                   "created_by"]}),
+        (
+            _("流程与发布检查"),
+            {
+                "fields": [
+                    "flow_chart",
+                    "publish_check",
+                    "published_at",
+                    "superseded_at",
+                    "created_by",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -102,8 +163,13 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
         # New items made in the admin start as drafts; only the publish action publishes.
         if not change:
             obj.status = ItemStatus.DRAFT
-            obj.version = (ServiceItem.objects.filter(code=obj.code).order_by("-version")
-                           .values_list("version", flat=True).first() or 0) + 1
+            obj.version = (
+                ServiceItem.objects.filter(code=obj.code)
+                .order_by("-version")
+                .values_list("version", flat=True)
+                .first()
+                or 0
+            ) + 1
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
@@ -112,12 +178,23 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
         if not item.pk:
             return "—"
         stages = item.stages.prefetch_related("steps__department")
-        return format_html_join(
-            " → ",
-            "<strong>{}</strong>：{}",
-            ((s.name, "、".join(f"{t.department.display_name} {t.limit_days}日" for t in s.steps.all()) or "—")
-             for s in stages),
-        ) or "—"
+        return (
+            format_html_join(
+                " → ",
+                "<strong>{}</strong>：{}",
+                (
+                    (
+                        s.name,
+                        "、".join(
+                            f"{t.department.display_name} {t.limit_days}日" for t in s.steps.all()
+                        )
+                        or "—",
+                    )
+                    for s in stages
+                ),
+            )
+            or "—"
+        )
 
     @admin.display(description=_("发布检查"))
     def publish_check(self, item):
@@ -125,10 +202,14 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             return "—"
         from onewindow.catalog.models import Department as D
 
-        errors = validate_item_spec(item_to_spec(item), department_codes=set(D.objects.values_list("code", flat=True)))
+        errors = validate_item_spec(
+            item_to_spec(item), department_codes=set(D.objects.values_list("code", flat=True))
+        )
         if not errors:
             return format_html('<span style="color:#1b7f3b">{}</span>', _("符合发布条件"))
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((str(e),) for e in errors)))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((str(e),) for e in errors))
+        )
 
     @admin.action(description=_("创建新版本草稿（用于修改已发布事项）"))
     def create_draft(self, request, queryset):
@@ -139,8 +220,17 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
                 self.message_user(request, f"{code}：{exc}", messages.ERROR)
             else:
                 url = reverse("admin:catalog_serviceitem_change", args=[draft.pk])
-                self.message_user(request, format_html('{}：<a href="{}">{} v{}</a>', _("已创建草稿"), url,
-                                                       draft.code, draft.version), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    format_html(
+                        '{}：<a href="{}">{} v{}</a>',
+                        _("已创建草稿"),
+                        url,
+                        draft.code,
+                        draft.version,
+                    ),
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("发布所选草稿"))
     def publish(self, request, queryset):
@@ -148,11 +238,20 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             try:
                 do_publish_item(item, acting_user=request.user)
             except CatalogueError as exc:
-                self.message_user(request, format_html(
-                    "{} {}：<ul>{}</ul>", item.code, _("未能发布"),
-                    format_html_join("", "<li>{}</li>", ((str(e),) for e in exc.errors))), messages.ERROR)
+                self.message_user(
+                    request,
+                    format_html(
+                        "{} {}：<ul>{}</ul>",
+                        item.code,
+                        _("未能发布"),
+                        format_html_join("", "<li>{}</li>", ((str(e),) for e in exc.errors)),
+                    ),
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, f"{item.code} v{item.version} {_('已发布')}", messages.SUCCESS)
+                self.message_user(
+                    request, f"{item.code} v{item.version} {_('已发布')}", messages.SUCCESS
+                )
 
 
 class FlowStepInline(admin.TabularInline):

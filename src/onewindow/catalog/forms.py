@@ -15,13 +15,36 @@ class ServiceItemForm(forms.ModelForm):
         label=_("送达方式"), choices=DeliveryMethod.choices, widget=forms.CheckboxSelectMultiple
     )
     special_procedures = forms.MultipleChoiceField(
-        label=_("特别程序"), choices=SpecialProcedure.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("特别程序"),
+        choices=SpecialProcedure.choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
 
     class Meta:
         model = ServiceItem
-        fields = "__all__"
+        fields = [
+            "code",
+            "name",
+            "item_type",
+            "window_class",
+            "construction_stage",
+            "lead_department",
+            "legal_limit_days",
+            "promised_limit_days",
+            "is_on_the_spot",
+            "max_visits",
+            "channels",
+            "is_fully_online",
+            "delivery_methods",
+            "special_procedures",
+            "fee_yuan",
+            "fee_basis",
+            "keywords",
+            "conditions",
+            "legal_basis",
+            "notes",
+        ]
 
     def clean(self):
         data = super().clean()

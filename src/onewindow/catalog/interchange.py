@@ -29,11 +29,15 @@ def load_file(path):
             return json.loads(text)
         return yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise CatalogueError([SpecError(f"{path.name}:{exc.lineno}", _("JSON 格式错误：%(e)s") % {"e": exc.msg})]) from exc
+        raise CatalogueError(
+            [SpecError(f"{path.name}:{exc.lineno}", _("JSON 格式错误：%(e)s") % {"e": exc.msg})]
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"{path.name}:{mark.line + 1}" if mark else path.name
-        raise CatalogueError([SpecError(place, _("YAML 格式错误：%(e)s") % {"e": getattr(exc, "problem", exc)})]) from exc
+        raise CatalogueError(
+            [SpecError(place, _("YAML 格式错误：%(e)s") % {"e": getattr(exc, "problem", exc)})]
+        ) from exc
 
 
 def validate_catalogue(data, *, existing_department_codes=()):
@@ -55,10 +59,14 @@ def validate_catalogue(data, *, existing_department_codes=()):
     known = set(existing_department_codes)
     seen = set()
     for index, spec in enumerate(departments):
-        errors.extend(validate_department_spec(spec, place=f"departments[{index}]", known_codes=known))
+        errors.extend(
+            validate_department_spec(spec, place=f"departments[{index}]", known_codes=known)
+        )
         code = spec.get("code") if isinstance(spec, dict) else None
         if code in seen:
-            errors.append(SpecError(f"departments[{index}].code", _("部门编码“%(c)s”重复") % {"c": code}))
+            errors.append(
+                SpecError(f"departments[{index}].code", _("部门编码“%(c)s”重复") % {"c": code})
+            )
         if code:
             seen.add(code)
             known.add(code)
@@ -89,7 +97,9 @@ def export_catalogue():
 
     for department in sorted(by_id.values(), key=lambda d: d.code):
         place(department)
-    items = item_queryset_for_specs(ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)).order_by("code")
+    items = item_queryset_for_specs(
+        ServiceItem.objects.filter(status=ItemStatus.PUBLISHED)
+    ).order_by("code")
     return {
         "format": FORMAT,
         "departments": [department_to_spec(d) for d in ordered],

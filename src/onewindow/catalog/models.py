@@ -29,7 +29,9 @@ class Department(models.Model):
         _("编码"), max_length=32, unique=True, help_text=_("部门或服务点的唯一编码，例如 SCJGJ。")
     )
     name = models.CharField(_("名称"), max_length=80, help_text=_("全称，例如 市场监督管理局。"))
-    short_name = models.CharField(_("简称"), max_length=20, blank=True, help_text=_("简称，例如 市场监管。"))
+    short_name = models.CharField(
+        _("简称"), max_length=20, blank=True, help_text=_("简称，例如 市场监管。")
+    )
     kind = models.CharField(
         _("类型"),
         max_length=16,
@@ -46,9 +48,15 @@ class Department(models.Model):
         verbose_name=_("上级"),
         help_text=_("上级部门或服务点；村服务站的上级是所在镇。"),
     )
-    address = models.CharField(_("地址"), max_length=200, blank=True, help_text=_("办公或服务地址。"))
-    phone = models.CharField(_("咨询电话"), max_length=40, blank=True, help_text=_("对外咨询电话。"))
-    is_active = models.BooleanField(_("启用"), default=True, help_text=_("停用后不再出现在新事项中。"))
+    address = models.CharField(
+        _("地址"), max_length=200, blank=True, help_text=_("办公或服务地址。")
+    )
+    phone = models.CharField(
+        _("咨询电话"), max_length=40, blank=True, help_text=_("对外咨询电话。")
+    )
+    is_active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用后不再出现在新事项中。")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -78,7 +86,9 @@ class ServiceItem(models.Model):
     code = models.CharField(
         _("事项编码"), max_length=64, db_index=True, help_text=_("实施编码；各版本共用同一编码。")
     )
-    version = models.PositiveIntegerField(_("版本"), default=1, help_text=_("版本号，从 1 开始递增。"))
+    version = models.PositiveIntegerField(
+        _("版本"), default=1, help_text=_("版本号，从 1 开始递增。")
+    )
     status = models.CharField(
         _("状态"),
         max_length=16,
@@ -88,7 +98,10 @@ class ServiceItem(models.Model):
     )
     name = models.CharField(_("事项名称"), max_length=200, help_text=_("事项的规范名称。"))
     item_type = models.CharField(
-        _("事项类型"), max_length=20, choices=ItemType.choices, help_text=_("行政权力或公共服务类别。")
+        _("事项类型"),
+        max_length=20,
+        choices=ItemType.choices,
+        help_text=_("行政权力或公共服务类别。"),
     )
     window_class = models.CharField(
         _("窗口类别"),
@@ -144,10 +157,15 @@ class ServiceItem(models.Model):
         help_text=_("收费金额；不收费为 0。"),
     )
     fee_basis = models.CharField(
-        _("收费依据"), max_length=300, blank=True, help_text=_("收费标准及依据；不收费时可写“不收费”。")
+        _("收费依据"),
+        max_length=300,
+        blank=True,
+        help_text=_("收费标准及依据；不收费时可写“不收费”。"),
     )
     delivery_methods = models.JSONField(
-        _("送达方式"), default=list, help_text=_("允许的出件方式：window、locker、mail、electronic。")
+        _("送达方式"),
+        default=list,
+        help_text=_("允许的出件方式：window、locker、mail、electronic。"),
     )
     special_procedures = models.JSONField(
         _("特别程序"),
@@ -168,8 +186,12 @@ class ServiceItem(models.Model):
         editable=False,
         help_text=_("名称与关键词的拼音首字母和全拼，发布时生成。"),
     )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, help_text=_("版本创建时间。"))
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, help_text=_("发布时间。"))
+    created_at = models.DateTimeField(
+        _("创建时间"), auto_now_add=True, help_text=_("版本创建时间。")
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"), null=True, blank=True, help_text=_("发布时间。")
+    )
     superseded_at = models.DateTimeField(
         _("替代时间"), null=True, blank=True, help_text=_("被新版本替代的时间。")
     )
@@ -219,7 +241,10 @@ class ServiceItem(models.Model):
     @property
     def is_joint(self):
         """Joint processing: more than one department takes part in the flow (Art. 26)."""
-        return len({step.department_id for stage in self.stages.all() for step in stage.steps.all()}) > 1
+        return (
+            len({step.department_id for stage in self.stages.all() for step in stage.steps.all()})
+            > 1
+        )
 
     @property
     def keyword_list(self):
@@ -236,7 +261,9 @@ class Material(models.Model):
         verbose_name=_("事项"),
         help_text=_("所属事项版本。"),
     )
-    position = models.PositiveSmallIntegerField(_("序号"), default=0, help_text=_("在材料清单中的顺序。"))
+    position = models.PositiveSmallIntegerField(
+        _("序号"), default=0, help_text=_("在材料清单中的顺序。")
+    )
     name = models.CharField(_("材料名称"), max_length=200, help_text=_("材料的规范名称。"))
     requirement = models.CharField(
         _("要求"),
@@ -262,7 +289,9 @@ class Material(models.Model):
         blank=True,
         help_text=_("可由共享的电子证照替代时，选择证照类型；申请人可免交纸质材料。"),
     )
-    notes = models.CharField(_("说明"), max_length=300, blank=True, help_text=_("填写要求、样表等说明。"))
+    notes = models.CharField(
+        _("说明"), max_length=300, blank=True, help_text=_("填写要求、样表等说明。")
+    )
 
     class Meta:
         ordering = ["item", "position", "id"]
@@ -283,8 +312,12 @@ class FlowStage(models.Model):
         verbose_name=_("事项"),
         help_text=_("所属事项版本。"),
     )
-    position = models.PositiveSmallIntegerField(_("顺序"), default=0, help_text=_("环节顺序，从小到大依次办理。"))
-    name = models.CharField(_("环节名称"), max_length=80, help_text=_("例如 审查、并联审批、决定。"))
+    position = models.PositiveSmallIntegerField(
+        _("顺序"), default=0, help_text=_("环节顺序，从小到大依次办理。")
+    )
+    name = models.CharField(
+        _("环节名称"), max_length=80, help_text=_("例如 审查、并联审批、决定。")
+    )
 
     class Meta:
         ordering = ["item", "position", "id"]
@@ -323,13 +356,18 @@ class FlowStep(models.Model):
         help_text=_("该部门办理本环节的时限，按工作日计算。"),
     )
     task_name = models.CharField(
-        _("审查内容"), max_length=120, blank=True, help_text=_("该部门审查的内容，例如 消防设计审查。")
+        _("审查内容"),
+        max_length=120,
+        blank=True,
+        help_text=_("该部门审查的内容，例如 消防设计审查。"),
     )
 
     class Meta:
         ordering = ["stage", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["stage", "department"], name="step_department_once_per_stage")
+            models.UniqueConstraint(
+                fields=["stage", "department"], name="step_department_once_per_stage"
+            )
         ]
         verbose_name = _("审批步骤")
         verbose_name_plural = _("审批步骤")

@@ -61,7 +61,11 @@ def item_to_spec(item):
             {
                 "name": stage.name,
                 "steps": [
-                    {"department": step.department.code, "limit_days": step.limit_days, "task": step.task_name}
+                    {
+                        "department": step.department.code,
+                        "limit_days": step.limit_days,
+                        "task": step.task_name,
+                    }
                     for step in stage.steps.all()
                 ],
             }
@@ -84,7 +88,13 @@ ITEM_DEFAULTS = {
     "notes": "",
     "materials": [],
 }
-MATERIAL_DEFAULTS = {"requirement": "required", "form": "original", "copies": 1, "e_licence": "", "notes": ""}
+MATERIAL_DEFAULTS = {
+    "requirement": "required",
+    "form": "original",
+    "copies": 1,
+    "e_licence": "",
+    "notes": "",
+}
 
 
 def normalise_item_spec(spec):

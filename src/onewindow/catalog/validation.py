@@ -86,8 +86,11 @@ class _Checker:
                 self.error(key, _("必填项不能为空"))
             return ""
         if value not in choices.values:
-            self.error(key, _("“%(value)s”不是有效选项，可选：%(options)s") % {
-                "value": value, "options": "、".join(choices.values)})
+            self.error(
+                key,
+                _("“%(value)s”不是有效选项，可选：%(options)s")
+                % {"value": value, "options": "、".join(choices.values)},
+            )
             return ""
         return value
 
@@ -100,8 +103,11 @@ class _Checker:
             self.error(key, _("至少选择一项"))
         for index, value in enumerate(values):
             if value not in choices.values:
-                self.error(f"{key}[{index}]", _("“%(value)s”不是有效选项，可选：%(options)s") % {
-                    "value": value, "options": "、".join(choices.values)})
+                self.error(
+                    f"{key}[{index}]",
+                    _("“%(value)s”不是有效选项，可选：%(options)s")
+                    % {"value": value, "options": "、".join(choices.values)},
+                )
         if len(set(map(str, values))) != len(values):
             self.error(key, _("选项重复"))
         return values
@@ -150,8 +156,10 @@ def validate_item_spec(spec, *, place="", department_codes):
         check.text(spec, key, required=False, max_length=300 if key == "fee_basis" else 5000)
 
     if legal is not None and promised is not None and promised > legal:
-        check.error("promised_limit_days", _("承诺时限（%(p)d）不得超过法定时限（%(l)d）") % {
-            "p": promised, "l": legal})
+        check.error(
+            "promised_limit_days",
+            _("承诺时限（%(p)d）不得超过法定时限（%(l)d）") % {"p": promised, "l": legal},
+        )
     if on_the_spot and promised not in (None, 0):
         check.error("promised_limit_days", _("即办件的承诺时限应为 0 个工作日"))
     if fully_online and "online" not in channels:
@@ -161,13 +169,19 @@ def validate_item_spec(spec, *, place="", department_codes):
     departments_in_flow, flow_days = _validate_stages(check, spec.get("stages"), department_codes)
 
     if promised is not None and flow_days is not None and flow_days > promised:
-        check.error("stages", _(
-            "各环节最长步骤时限之和为 %(days)d 个工作日，超过承诺时限 %(p)d 个工作日"
-        ) % {"days": flow_days, "p": promised})
+        check.error(
+            "stages",
+            _("各环节最长步骤时限之和为 %(days)d 个工作日，超过承诺时限 %(p)d 个工作日")
+            % {"days": flow_days, "p": promised},
+        )
     if legal is not None and len(departments_in_flow) > 1 and legal > JOINT_LEGAL_LIMIT_DAYS:
-        check.error("legal_limit_days", _(
-            "多个部门联合办理的事项，法定时限不得超过 %(n)d 个工作日（行政许可法第二十六条、第四十二条）"
-        ) % {"n": JOINT_LEGAL_LIMIT_DAYS})
+        check.error(
+            "legal_limit_days",
+            _(
+                "多个部门联合办理的事项，法定时限不得超过 %(n)d 个工作日（行政许可法第二十六条、第四十二条）"
+            )
+            % {"n": JOINT_LEGAL_LIMIT_DAYS},
+        )
     return check.errors
 
 
@@ -179,7 +193,9 @@ def _validate_materials(check, materials):
         return
     names = set()
     for index, material in enumerate(materials):
-        sub = _Checker(f"{check.place}.materials[{index}]" if check.place else f"materials[{index}]")
+        sub = _Checker(
+            f"{check.place}.materials[{index}]" if check.place else f"materials[{index}]"
+        )
         if not isinstance(material, dict):
             sub.error("", _("应为映射（键值对）"))
         else:
@@ -227,7 +243,9 @@ def _validate_stages(check, stages, department_codes):
             if department and department not in department_codes:
                 step_check.error("department", _("部门“%(code)s”不存在") % {"code": department})
             if department in seen:
-                step_check.error("department", _("同一环节中部门“%(code)s”重复") % {"code": department})
+                step_check.error(
+                    "department", _("同一环节中部门“%(code)s”重复") % {"code": department}
+                )
             seen.add(department)
             departments.add(department)
             days = step_check.integer(step, "limit_days", low=0, high=MAX_LIMIT_DAYS)

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "onewindow.core"
     label = "core"
     verbose_name = _("基础设置")
+
+    def ready(self):
+        from onewindow.core import signals  # noqa: F401  (connects the calendar invalidation)

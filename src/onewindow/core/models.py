@@ -59,7 +59,9 @@ class AuditEntry(models.Model):
     Rows are only ever inserted (core.audit.record); the admin shows them read-only.
     """
 
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True, help_text=_("记录时间。"))
+    created_at = models.DateTimeField(
+        _("时间"), auto_now_add=True, db_index=True, help_text=_("记录时间。")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -69,11 +71,19 @@ class AuditEntry(models.Model):
         verbose_name=_("操作人"),
         help_text=_("执行操作的用户；系统任务为空。"),
     )
-    actor_role = models.CharField(_("角色"), max_length=32, blank=True, help_text=_("操作时的角色。"))
-    action = models.CharField(_("操作"), max_length=64, help_text=_("动作名称，例如 publish_item。"))
-    object_type = models.CharField(_("对象类型"), max_length=64, help_text=_("例如 catalog.serviceitem。"))
+    actor_role = models.CharField(
+        _("角色"), max_length=32, blank=True, help_text=_("操作时的角色。")
+    )
+    action = models.CharField(
+        _("操作"), max_length=64, help_text=_("动作名称，例如 publish_item。")
+    )
+    object_type = models.CharField(
+        _("对象类型"), max_length=64, help_text=_("例如 catalog.serviceitem。")
+    )
     object_id = models.CharField(_("对象标识"), max_length=64, help_text=_("对象主键或编号。"))
-    from_state = models.CharField(_("原状态"), max_length=32, blank=True, help_text=_("操作前状态。"))
+    from_state = models.CharField(
+        _("原状态"), max_length=32, blank=True, help_text=_("操作前状态。")
+    )
     to_state = models.CharField(_("新状态"), max_length=32, blank=True, help_text=_("操作后状态。"))
     reason = models.TextField(_("原因"), blank=True, help_text=_("操作原因或说明。"))
     client_address = models.GenericIPAddressField(

@@ -15,5 +15,7 @@ def warn_missing_calendar_years():
 
     missing = current_missing_years()
     if missing:
-        logger.warning("working-day calendar has no official schedule for %s", ", ".join(map(str, missing)))
+        logger.warning(
+            "working-day calendar has no official schedule for %s", ", ".join(map(str, missing))
+        )
     return missing

@@ -7,7 +7,9 @@ from onewindow.catalog.interchange import dump, export_catalogue, load_file
 
 
 class Command(BaseCommand):
-    help = "Import or export the whole service catalogue as one YAML or JSON file (事项目录导入导出)."
+    help = (
+        "Import or export the whole service catalogue as one YAML or JSON file (事项目录导入导出)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
@@ -15,7 +17,9 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--check", action="store_true", help="Only validate; write nothing.")
         exp = sub.add_parser("export", help="Export departments and published items.")
-        exp.add_argument("file", nargs="?", help="Output file (.yaml or .json); stdout when omitted.")
+        exp.add_argument(
+            "file", nargs="?", help="Output file (.yaml or .json); stdout when omitted."
+        )
         exp.add_argument("--format", choices=["yaml", "json"], default=None)
 
     def handle(self, *args, subcommand, **options):

@@ -10,7 +10,7 @@ from onewindow.catalog.actions import CatalogueError, do_import_catalogue
 from onewindow.catalog.interchange import DEMO_CATALOGUE, load_file
 from onewindow.catalog.models import Department
 
-DEMO_PASSWORD = "onewindow-demo"  # noqa: S105 - printed for the demo on purpose
+DEMO_PASSWORD = "onewindow-demo"
 
 # username, full name, role, department code, is_staff (admin access), is_superuser
 DEMO_STAFF = [
@@ -26,8 +26,15 @@ DEMO_STAFF = [
     ("agent", "项目代办员 周航", Role.AGENT, "ZWFWZX", False, False),
 ]
 
-CATALOG_ADMIN_MODELS = ["department", "serviceitem", "material", "flowstage", "flowstep",
-                        "calendaryear", "calendarday"]
+CATALOG_ADMIN_MODELS = [
+    "department",
+    "serviceitem",
+    "material",
+    "flowstage",
+    "flowstep",
+    "calendaryear",
+    "calendarday",
+]
 
 
 def sync_role_groups():
@@ -54,16 +61,27 @@ class Command(BaseCommand):
         for username, full_name, role, dept, is_staff, is_superuser in DEMO_STAFF:
             user, created = User.objects.get_or_create(
                 username=username,
-                defaults={"full_name": full_name, "role": role, "department": departments.get(dept),
-                          "is_staff": is_staff, "is_superuser": is_superuser},
+                defaults={
+                    "full_name": full_name,
+                    "role": role,
+                    "department": departments.get(dept),
+                    "is_staff": is_staff,
+                    "is_superuser": is_superuser,
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 if role == Role.CATALOG_ADMIN:
                     user.groups.add(group)
-            rows.append((username, "new" if created else "kept", user.get_role_display() or "超级管理员",
-                         user.department.name if user.department else "—"))
+            rows.append(
+                (
+                    username,
+                    "new" if created else "kept",
+                    user.get_role_display() or "超级管理员",
+                    user.department.name if user.department else "—",
+                )
+            )
         self.stdout.write(f"\nDemo staff accounts (password for new accounts: {DEMO_PASSWORD}):")
         for username, state, role, dept in rows:
             self.stdout.write(f"  {username:<18} {role:<12} {dept}  [{state}]")

@@ -9,11 +9,15 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve OneWindow (development server) with a task worker and scheduler in child processes."
+    help = (
+        "Serve OneWindow (development server) with a task worker and scheduler in child processes."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the task worker."
+        )
 
     def handle(self, *args, addrport, no_worker, **options):
         children = []
@@ -31,5 +35,7 @@ class Command(BaseCommand):
                     child.kill()
 
         atexit.register(stop_children)
-        self.stdout.write(f"OneWindow: http://{addrport}/  (worker: {'off' if no_worker else 'on'})")
+        self.stdout.write(
+            f"OneWindow: http://{addrport}/  (worker: {'off' if no_worker else 'on'})"
+        )
         call_command("runserver", addrport, use_reloader=False)
