@@ -36,6 +36,7 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ServiceItem
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"441303-TEST-{n:03d}")
     name = factory.Sequence(lambda n: f"测试事项{n}")

@@ -27,7 +27,7 @@ SMALL_CATALOGUE = {
             "legal_limit_days": 15,
             "promised_limit_days": 0,
             "on_the_spot": True,
-            "max_visits": 1,
+            "max_visits": 0,
             "channels": ["window", "online", "village"],
             "fully_online": True,
             "delivery_methods": ["window", "mail", "electronic"],

@@ -165,9 +165,14 @@ def validate_item_spec(spec, *, place="", department_codes):
     if fully_online and "online" not in channels:
         check.error("channels", _("全程网办事项必须开放网上办理渠道"))
 
+    if fully_online and spec.get("max_visits", 1) not in (0, None):
+        check.error("max_visits", _("全程网办事项的到现场次数应为 0（零跑动）"))
+
     _validate_materials(check, spec.get("materials"))
     departments_in_flow, flow_days = _validate_stages(check, spec.get("stages"), department_codes)
 
+    if lead and departments_in_flow and lead not in departments_in_flow:
+        check.error("lead_department", _("牵头部门“%(code)s”未参与办理流程") % {"code": lead})
     if promised is not None and flow_days is not None and flow_days > promised:
         check.error(
             "stages",
