@@ -6,13 +6,14 @@ the row (search_pinyin), so a search is a plain indexed-free LIKE over a short c
 
 import re
 
-from pypinyin import Style, lazy_pinyin
-
 _HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def pinyin_keys(*texts):
     """Space-separated initials and full pinyin for every run of Chinese characters in texts."""
+    # Imported here: pypinyin's dictionaries cost ~250 ms, which every CLI call would pay otherwise.
+    from pypinyin import Style, lazy_pinyin
+
     keys = []
     for text in texts:
         for run in _HAN.findall(text or ""):
