@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from onewindow.catalog.api import router as catalog_router
+from onewindow.core import api_errors
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -20,3 +21,4 @@ api = NinjaAPI(
     renderer=UTF8JSONRenderer(),
 )
 api.add_router("/catalog/", catalog_router)
+api_errors.install(api)

@@ -299,8 +299,8 @@ def test_item_page_shows_the_published_version_not_the_draft(client):
 
 
 def test_home_page_leads_to_the_guide_with_figures(client, licence, fire_check):
-    ServiceItemFactory(window_class=WindowClass.SOCIAL, is_fully_online=True)
-    ServiceItemFactory(window_class=WindowClass.SOCIAL)
+    ServiceItemFactory(window_class=WindowClass.SOCIAL, channels=["window", "kiosk"])
+    ServiceItemFactory(window_class=WindowClass.SOCIAL, channels=["window"])
 
     page = text(client.get("/"))
 
@@ -309,8 +309,9 @@ def test_home_page_leads_to_the_guide_with_figures(client, licence, fire_check):
     assert 'href="/guide/?window_class=enterprise"' in page
     assert 'href="/guide/?window_class=investment"' in page
     assert "社会服务类" in page and "企业经营类" in page and "投资审批类" in page
-    # 2 of 4 items can be done fully online
+    # 可网办率: 2 of 4 items can be applied for online (the online channel); 1 of them fully online
     assert re.search(r"可网办率</dt><dd>50<small>%</small>", page)
+    assert "2 项可网上申请，其中 1 项全程网办" in page
     assert reverse("accounts:login") in page
 
 

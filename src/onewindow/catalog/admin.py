@@ -60,7 +60,11 @@ class FlowStageInline(DraftOnlyInline):
         if not stage.pk:
             return "—"
         return (
-            "、".join(f"{s.department.display_name}（{s.limit_days}日）" for s in stage.steps.all())
+            "、".join(
+                _("%(department)s（%(days)d日）")
+                % {"department": s.department.display_name, "days": s.limit_days}
+                for s in stage.steps.all()
+            )
             or "—"
         )
 
@@ -186,7 +190,9 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
                     (
                         s.name,
                         "、".join(
-                            f"{t.department.display_name} {t.limit_days}日" for t in s.steps.all()
+                            _("%(department)s %(days)d日")
+                            % {"department": t.department.display_name, "days": t.limit_days}
+                            for t in s.steps.all()
                         )
                         or "—",
                     )

@@ -23,13 +23,9 @@ from onewindow.catalog.queries import (
     published_item,
     search_items,
 )
+from onewindow.core.api_errors import ApiError, ErrorOut
 
 router = Router(tags=["catalog"])
-
-
-class Error(Schema):
-    code: str = Field(description="机器可读的错误码，例如 item_not_found、invalid_cursor。")
-    message: str = Field(description="中英文错误说明 / message in Chinese and English.")
 
 
 class Choice(Schema):
@@ -190,7 +186,7 @@ class ItemFilters(Schema):
 
 @router.get(
     "/items",
-    response={200: ItemPage, 400: Error},
+    response={200: ItemPage, 400: ErrorOut, 422: ErrorOut},
     summary="List published service items",
     description="检索已发布的服务事项，按事项编码分页（游标分页，不返回总数）。",
 )
@@ -206,16 +202,17 @@ def list_items(request, filters: Query[ItemFilters]):
     try:
         page = keyset_page(items, cursor=filters.cursor, limit=filters.limit)
     except InvalidCursor:
-        return 400, {
-            "code": "invalid_cursor",
-            "message": "分页游标无效，请从第一页开始 / Invalid cursor, start from the first page",
-        }
-    return 200, {"items": page.items, "next_cursor": page.next_cursor}
+        raise ApiError(
+            400,
+            "invalid_cursor",
+            "分页游标无效，请从第一页开始 / Invalid cursor, start from the first page",
+        ) from None
+    return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.get(
     "/items/{code}",
-    response={200: ItemDetail, 404: Error},
+    response={200: ItemDetail, 404: ErrorOut},
     summary="Get one published service item",
     description="已发布事项的完整办事指南：基本信息、申请材料和办理流程。",
 )
@@ -223,5 +220,5 @@ def get_item(request, code: str):
     try:
         item = published_item(code)
     except ServiceItem.DoesNotExist:
-        return 404, {"code": "item_not_found", "message": "事项不存在 / Service item not found"}
-    return 200, item
+        raise ApiError(404, "item_not_found", "事项不存在 / Service item not found") from None
+    return item

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from onewindow.core.constants import DayKind, ScheduleSource
 from onewindow.core.models import AuditEntry, CalendarDay, CalendarYear
 
-WEEKDAY_NAMES = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAY_NAMES = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
 
 def _days_in_year(kind):
