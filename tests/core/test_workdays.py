@@ -173,3 +173,10 @@ def test_it_works_outside_the_precomputed_range():
 def test_a_date_cannot_be_both_holiday_and_working_day():
     with pytest.raises(ValueError, match="both"):
         WorkdayCalendar(holidays=[D(2030, 1, 5)], makeup_workdays=[D(2030, 1, 5)])
+
+
+def test_a_zero_limit_ends_on_the_start_day_even_if_a_stop_begins_that_day(seeded_calendar):
+    # Found by hypothesis: a suspension starting on the start day used to move a zero-day deadline.
+    start = date(2015, 1, 1)
+
+    assert seeded_calendar.deadline(start, 0, suspensions=[(start, date(2015, 1, 2))]) == start

@@ -226,6 +226,9 @@ class WorkdayCalendar:
         if limit_days < 0 or extension_days < 0:
             raise ValueError("limit_days and extension_days must be ≥ 0")
         remaining = limit_days + extension_days
+        if remaining == 0:
+            # Nothing to count: a stop that begins on the start day has no working day to stop.
+            return start
         cursor = start
         for first, last in _merge_suspensions(suspensions):
             candidate = self.add_workdays(cursor, remaining)
