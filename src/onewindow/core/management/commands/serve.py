@@ -1,11 +1,23 @@
 """`onewindow serve`: the web server with a background worker and the scheduler beside it."""
 
 import atexit
+import ctypes
+import signal
 import subprocess
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def _die_with_parent():
+    # Linux: children get SIGTERM when the server process dies, however it dies, so a killed demo
+    # leaves no orphan worker behind holding the SQLite file.
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class Command(BaseCommand):
@@ -23,7 +35,12 @@ class Command(BaseCommand):
         children = []
         if not no_worker:
             for command in (["db_worker", "--queue-name", "*", "--no-reload"], ["scheduler"]):
-                children.append(subprocess.Popen([sys.executable, "-m", "onewindow.cli", *command]))
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "onewindow.cli", *command],
+                        preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                    )
+                )
 
         def stop_children():
             for child in children:
@@ -35,6 +52,8 @@ class Command(BaseCommand):
                     child.kill()
 
         atexit.register(stop_children)
+        # SIGTERM (a service manager, `kill`) should stop the children too: exit through atexit.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         self.stdout.write(
             f"OneWindow: http://{addrport}/  (worker: {'off' if no_worker else 'on'})"
         )

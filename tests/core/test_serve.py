@@ -1,0 +1,90 @@
+"""`onewindow serve` runs the site with a task worker and the scheduler, and stops them with it."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ONEWINDOW = Path(sys.executable).parent / "onewindow"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(condition, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError("condition not met in time")
+
+
+def _children(pid):
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the child processes")
+def test_serve_answers_pages_and_runs_periodic_tasks_in_a_worker(tmp_path):
+    database = tmp_path / "serve.sqlite3"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "ONEWINDOW_VAR_DIR": str(tmp_path),
+    }
+    subprocess.run([ONEWINDOW, "migrate", "-v", "0"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [ONEWINDOW, "serve", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def home_page():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    return response.status
+            except OSError:
+                return None
+
+        assert _wait_for(home_page) == 200
+
+        def periodic_task_done():
+            with sqlite3.connect(database) as connection:
+                return connection.execute(
+                    "SELECT status FROM django_tasks_database_dbtaskresult "
+                    "WHERE task_path = 'onewindow.core.tasks.warn_missing_calendar_years' "
+                    "AND status = 'SUCCESSFUL'"
+                ).fetchone()
+
+        assert _wait_for(periodic_task_done)
+        children = _children(server.pid)
+        assert len(children) == 2  # the db_worker and the scheduler
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    def children_gone():
+        return all(not Path(f"/proc/{pid}").exists() or "zombie" in _state(pid) for pid in children)
+
+    assert _wait_for(children_gone, timeout=20)
+
+
+def _state(pid):
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
+    except (OSError, IndexError):
+        return "zombie"
