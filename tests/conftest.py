@@ -1,6 +1,7 @@
 import pytest
 
 from onewindow.core import workdays
+from tests.factories import DepartmentFactory
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +16,15 @@ def _fresh_default_calendar():
     workdays.invalidate()
     yield
     workdays.invalidate()
+
+
+@pytest.fixture
+def market(db):
+    """The market regulation department (市场监管局), the reviewer_market persona's department."""
+    return DepartmentFactory(code="SCJGJ", name="惠州市惠阳区市场监督管理局")
+
+
+@pytest.fixture
+def fire(db):
+    """The fire and rescue brigade (消防救援大队), the reviewer_fire persona's department."""
+    return DepartmentFactory(code="XFJYDD", name="惠州市惠阳区消防救援大队")

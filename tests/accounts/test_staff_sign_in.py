@@ -1,10 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from tests.factories import DepartmentFactory, UserFactory
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
+from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

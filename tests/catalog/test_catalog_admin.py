@@ -1,11 +1,11 @@
 import pytest
 from django.urls import reverse
-from tests.factories import UserFactory
 
 from onewindow.catalog.actions import do_create_draft, do_import_catalogue
 from onewindow.catalog.constants import ItemStatus
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.management.commands.demo import sync_role_groups
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

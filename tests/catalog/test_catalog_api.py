@@ -3,23 +3,13 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from tests.factories import DepartmentFactory, ServiceItemFactory
 
 from onewindow.catalog.constants import ItemStatus, Requirement, WindowClass
+from tests.factories import ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 
 ITEMS = "/api/catalog/items"
-
-
-@pytest.fixture
-def market():
-    return DepartmentFactory(code="SCJGJ", name="惠州市惠阳区市场监督管理局")
-
-
-@pytest.fixture
-def fire():
-    return DepartmentFactory(code="XFJYDD", name="惠州市惠阳区消防救援大队")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from tests.factories import DepartmentFactory, ServiceItemFactory
 
 from onewindow.catalog.constants import (
     ConstructionStage,
@@ -15,20 +14,11 @@ from onewindow.catalog.constants import (
     WindowClass,
 )
 from onewindow.catalog.models import FlowStep, Material
+from tests.factories import DepartmentFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 
 GUIDE = "/guide/"
-
-
-@pytest.fixture
-def market():
-    return DepartmentFactory(code="SCJGJ", name="惠州市惠阳区市场监督管理局")
-
-
-@pytest.fixture
-def fire():
-    return DepartmentFactory(code="XFJYDD", name="惠州市惠阳区消防救援大队")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from tests.factories import DepartmentFactory, ServiceItemFactory
 
 from onewindow.catalog.constants import ConstructionStage, ItemStatus, ItemType, WindowClass
 from onewindow.catalog.queries import (
@@ -13,17 +12,13 @@ from onewindow.catalog.queries import (
     keyset_page,
     search_items,
 )
+from tests.factories import DepartmentFactory, ServiceItemFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def codes(items):
     return sorted(item.code for item in items)
-
-
-@pytest.fixture
-def market():
-    return DepartmentFactory(code="SCJGJ", name="惠州市惠阳区市场监督管理局")
 
 
 @pytest.fixture

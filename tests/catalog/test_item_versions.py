@@ -1,6 +1,5 @@
 import pytest
 from django.db import IntegrityError, transaction
-from tests.factories import UserFactory
 
 from onewindow.catalog.actions import (
     CatalogueError,
@@ -11,6 +10,7 @@ from onewindow.catalog.actions import (
 from onewindow.catalog.constants import ItemStatus
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.models import AuditEntry
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

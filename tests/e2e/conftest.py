@@ -4,10 +4,10 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.factories import DepartmentFactory, ServiceItemFactory
 
 from onewindow.catalog.constants import ConstructionStage, ItemType, WindowClass
 from onewindow.catalog.models import FlowStep
+from tests.factories import DepartmentFactory, ServiceItemFactory
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
 # with a running loop unless told that this is deliberate.
