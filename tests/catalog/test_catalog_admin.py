@@ -102,3 +102,11 @@ def test_admin_form_rejects_promised_above_legal_in_chinese(client, catalog_admi
     assert "承诺时限不得超过法定时限" in response.content.decode()
     draft.refresh_from_db()
     assert draft.promised_limit_days == 10
+
+
+def test_a_published_version_shows_channels_by_their_labels(client, catalog_admin, item):
+    page = client.get(_change_url(item)).content.decode()
+
+    assert "窗口办理、网上办理" in page
+    assert "自助取件柜" in page
+    assert '["window"' not in page

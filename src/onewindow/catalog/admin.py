@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.actions import CatalogueError, do_create_draft, do_publish_item
-from onewindow.catalog.constants import ItemStatus
+from onewindow.catalog.constants import Channel, DeliveryMethod, ItemStatus, SpecialProcedure
 from onewindow.catalog.forms import ServiceItemForm
 from onewindow.catalog.models import Department, FlowStage, FlowStep, Material, ServiceItem
 from onewindow.catalog.specs import item_to_spec
@@ -159,6 +159,43 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    # Read-only pages (published versions) show the JSON list fields by their labels.
+    LIST_FIELDS = {
+        "channels": "channels_display",
+        "delivery_methods": "delivery_methods_display",
+        "special_procedures": "special_procedures_display",
+    }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_editable:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [self.LIST_FIELDS.get(f, f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_editable:
+            fields += self.LIST_FIELDS.values()
+        return fields
+
+    def _labels(self, choices, values):
+        return "、".join(str(choices(v).label) if v in choices.values else v for v in values) or "—"
+
+    @admin.display(description=_("办理渠道"))
+    def channels_display(self, item):
+        return self._labels(Channel, item.channels)
+
+    @admin.display(description=_("送达方式"))
+    def delivery_methods_display(self, item):
+        return self._labels(DeliveryMethod, item.delivery_methods)
+
+    @admin.display(description=_("特别程序"))
+    def special_procedures_display(self, item):
+        return self._labels(SpecialProcedure, item.special_procedures)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("lead_department")
