@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "onewindow.core",
     "onewindow.accounts",
     "onewindow.catalog",
+    "onewindow.cases",
 ]
 
 MIDDLEWARE = [
@@ -139,3 +140,8 @@ LOGGING = {
 
 # Serve static files straight from the app folders (no collectstatic needed for the demo).
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
+# Largest scanned material accepted at intake, in bytes.
+ONEWINDOW_MAX_UPLOAD_BYTES = env.int("ONEWINDOW_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Working days an applicant has to hand in tolerated missing materials (容缺) by default.
+ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS = env.int("ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS", default=5)

@@ -99,3 +99,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class NumberSequence(models.Model):
+    """The last number handed out per scope and day (core.numbering)."""
+
+    key = models.CharField(
+        _("序列"), max_length=64, unique=True, help_text=_("范围与日期，例如 case:20261125。")
+    )
+    last_value = models.PositiveIntegerField(
+        _("当前值"), default=0, help_text=_("最近发出的序号。")
+    )
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self):
+        return f"{self.key}={self.last_value}"

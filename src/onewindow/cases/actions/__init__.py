@@ -1,0 +1,50 @@
+"""Every change to a case. One transaction each, a state check first, an audit row included."""
+
+from onewindow.cases.actions.intake import (
+    ApplicantInput,
+    MaterialInput,
+    ProxyInput,
+    do_accept_case,
+    do_issue_supplement_notice,
+    do_not_accept,
+    do_receive_intake,
+    do_receive_tolerated_materials,
+    do_update_intake_materials,
+)
+from onewindow.cases.actions.review import (
+    do_complete_review,
+    do_decide_case,
+    do_decide_extension,
+    do_end_suspension,
+    do_mark_collected,
+    do_request_extension,
+    do_request_supplement,
+    do_start_special_procedure,
+    do_terminate_case,
+    do_withdraw_case,
+)
+from onewindow.cases.actions.supervision import do_press_case, do_refresh_colours
+
+__all__ = [
+    "ApplicantInput",
+    "MaterialInput",
+    "ProxyInput",
+    "do_accept_case",
+    "do_complete_review",
+    "do_decide_case",
+    "do_decide_extension",
+    "do_end_suspension",
+    "do_issue_supplement_notice",
+    "do_mark_collected",
+    "do_not_accept",
+    "do_press_case",
+    "do_receive_intake",
+    "do_receive_tolerated_materials",
+    "do_refresh_colours",
+    "do_request_extension",
+    "do_request_supplement",
+    "do_start_special_procedure",
+    "do_terminate_case",
+    "do_update_intake_materials",
+    "do_withdraw_case",
+]

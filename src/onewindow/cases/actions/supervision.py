@@ -1,0 +1,110 @@
+"""Electronic supervision (电子监察): colour changes found by indexed queries, and pressing (督办)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.accounts.constants import Role
+from onewindow.accounts.models import User
+from onewindow.cases.actions.common import lock_case, notify, record, today
+from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
+from onewindow.cases.deadlines import colour_for, yellow_from
+from onewindow.cases.errors import CaseActionError, forbidden
+from onewindow.cases.models import Case, ReviewTask
+from onewindow.cases.permissions import is_supervisor
+
+RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW)
+
+
+@transaction.atomic
+def do_refresh_colours(*, on=None):
+    """Recolour the cases and tasks whose colour changes today; notify departments and supervisors.
+
+    Only rows that can have changed are read: running cases (or open tasks) whose deadline is
+    within the warning window and whose stored colour differs (indexes case_state_deadline and
+    task_state_due). Safe to run twice: a second run finds nothing to change.
+    """
+    on = on or today()
+    bound = yellow_from(on)
+    changed_cases = 0
+    candidates = (
+        Case.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state__in=RUNNING, promised_deadline__lte=bound)
+        .exclude(colour=Colour.RED)
+        .select_related("item__lead_department")
+    )
+    supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
+    for case in candidates:
+        colour = colour_for(case.promised_deadline, on)
+        if colour == case.colour:
+            continue
+        previous = case.colour
+        case.colour, case.colour_changed_at = colour, timezone.now()
+        case.save(update_fields=["colour", "colour_changed_at"])
+        changed_cases += 1
+        record(
+            case,
+            "colour_changed",
+            acting_user=None,
+            from_state=case.state,
+            previous=previous,
+            colour=colour,
+        )
+        text = f"{case.number}（{case.item.name}）{Colour(colour).label}：承诺办结日期 {case.promised_deadline}"
+        notify(kind=f"{colour}_card", case=case, department=case.item.lead_department, text=text)
+        for supervisor in supervisors:
+            notify(kind=f"{colour}_card", case=case, recipient=supervisor, text=text)
+
+    changed_tasks = 0
+    tasks = (
+        ReviewTask.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state=TaskState.OPEN, due_date__lte=bound, case__state__in=RUNNING)
+        .exclude(colour=Colour.RED)
+        .select_related("case", "department")
+    )
+    for task in tasks:
+        colour = colour_for(task.due_date, on)
+        if colour == task.colour:
+            continue
+        task.colour = colour
+        task.save(update_fields=["colour"])
+        changed_tasks += 1
+        notify(
+            kind=f"task_{colour}_card",
+            case=task.case,
+            department=task.department,
+            text=f"{task.case.number} 本部门审查{Colour(colour).label}：到期日期 {task.due_date}",
+        )
+    return {"cases": changed_cases, "tasks": changed_tasks}
+
+
+@transaction.atomic
+def do_press_case(case, *, message, acting_user, client_address=None):
+    """督办: a supervisor presses the departments holding the case; the notice is recorded."""
+    if not is_supervisor(acting_user):
+        raise forbidden("只有电子监察人员可以督办 / Only supervisors can press a case")
+    message = (message or "").strip()
+    if not message:
+        raise CaseActionError("invalid_input", "督办须填写内容 / A message is required", status=422)
+    case = lock_case(case)
+    if case.state not in OPEN_STATES:
+        raise CaseActionError(
+            "wrong_state", "只能督办办理中的办件 / Only open cases can be pressed"
+        )
+    departments = {
+        t.department for t in case.tasks.filter(state=TaskState.OPEN).select_related("department")
+    }
+    departments = departments or {case.item.lead_department}
+    for department in departments:
+        notify(
+            kind="press", case=case, department=department, text=f"督办 {case.number}：{message}"
+        )
+    record(
+        case,
+        "press_case",
+        acting_user=acting_user,
+        from_state=case.state,
+        reason=message,
+        client_address=client_address,
+        departments=sorted(d.code for d in departments),
+    )
+    return case

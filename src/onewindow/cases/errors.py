@@ -1,0 +1,28 @@
+"""Errors raised by case actions: a stable code, an HTTP status and a message in Chinese and English.
+
+Pages show the message; the API returns `{"code", "message"}` with the status (core.api_errors).
+"""
+
+from onewindow.core.api_errors import ApiError
+
+
+class CaseActionError(ApiError):
+    def __init__(self, code, message, *, status=409, detail=None):
+        super().__init__(status, code, message, detail=detail)
+
+
+def wrong_state(case_or_task, allowed):
+    current = case_or_task.get_state_display()
+    return CaseActionError(
+        "wrong_state",
+        f"当前状态“{current}”下不能执行此操作 / Not allowed in state '{case_or_task.state}' "
+        f"(allowed: {', '.join(str(a) for a in allowed)})",
+    )
+
+
+def forbidden(message="无权执行此操作 / You are not allowed to do this"):
+    return CaseActionError("forbidden", message, status=403)
+
+
+def not_found(what="办件不存在 / Case not found"):
+    return CaseActionError("not_found", what, status=404)

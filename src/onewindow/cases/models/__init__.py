@@ -1,0 +1,14 @@
+from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
+from onewindow.cases.models.supervision import Notification
+from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
+
+__all__ = [
+    "Case",
+    "CaseMaterial",
+    "CaseStage",
+    "Extension",
+    "IdempotencyKey",
+    "Notification",
+    "ReviewTask",
+    "Suspension",
+]
