@@ -8,6 +8,7 @@ from onewindow.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("guide/", include("onewindow.catalog.urls")),
+    path("", include("onewindow.cases.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

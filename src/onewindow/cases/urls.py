@@ -1,0 +1,7 @@
+from onewindow.cases.views import public, review, window
+
+app_name = "cases"
+
+# URL names the site navigation relies on: cases:intake (window), cases:inbox (reviewers and
+# heads), cases:supervision (supervisors), cases:progress (public).
+urlpatterns = [*window.urlpatterns, *review.urlpatterns, *public.urlpatterns]
