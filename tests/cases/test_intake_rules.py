@@ -1,0 +1,224 @@
+"""One-window intake: identity checks, the material checklist, and the four outcomes."""
+
+import re
+from datetime import date
+
+import pytest
+import time_machine
+
+from onewindow.cases.actions import (
+    ApplicantInput,
+    ProxyInput,
+    do_accept_case,
+    do_issue_supplement_notice,
+    do_mark_collected,
+    do_not_accept,
+    do_receive_tolerated_materials,
+    do_update_intake_materials,
+)
+from onewindow.cases.actions.intake import MaterialInput
+from onewindow.cases.constants import CaseState, Decision, MaterialStatus
+from onewindow.cases.errors import CaseActionError
+from onewindow.cases.models import Case
+from tests.cases.conftest import ENTERPRISE_CODE
+from tests.factories import ServiceItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_accepting_numbers_the_case_region_date_and_daily_sequence(receive, clerk):
+    with time_machine.travel("2026-03-02 09:00 +0800", tick=False):
+        first = do_accept_case(receive(), acting_user=clerk)
+        second = do_accept_case(receive(), acting_user=clerk)
+
+    assert first.number == "44130320260302000001"
+    assert second.number == "44130320260302000002"
+    assert re.fullmatch(r"441303\d{8}\d{6}", first.number)
+
+
+def test_the_case_pins_the_item_version_it_was_accepted_under(accepted_case, joint_item):
+    assert accepted_case.item_id == joint_item.pk
+    assert accepted_case.item.version == joint_item.version
+
+
+@pytest.mark.parametrize(
+    ("id_number", "message"),
+    [
+        ("110105194912310021", "校验位错误"),
+        ("11010519491231", "应为 18 位"),
+        ("110105194913320026", "出生日期无效"),
+    ],
+)
+def test_an_invalid_id_number_is_refused_and_nothing_is_written(receive, id_number, message):
+    bad = ApplicantInput(kind="citizen", name="李明", id_number=id_number, phone="13800138000")
+
+    with pytest.raises(CaseActionError) as caught:
+        receive(applicant=bad)
+
+    assert caught.value.status == 422 and caught.value.code == "invalid_input"
+    assert message in caught.value.message and "ID card" in caught.value.message
+    assert caught.value.detail[0]["loc"] == ["applicant.id_number"]
+    assert not Case.objects.exists()
+
+
+def test_an_enterprise_is_identified_by_its_credit_code(receive):
+    enterprise = ApplicantInput(
+        kind="enterprise",
+        name="惠州市惠阳区某某餐饮有限公司",
+        id_number=ENTERPRISE_CODE,
+        phone="0752-3301234",
+        legal_representative="王五",
+    )
+    case = receive(applicant=enterprise)
+    assert case.applicant_id_number == ENTERPRISE_CODE
+
+    bad = ApplicantInput(
+        kind="enterprise",
+        name="某公司",
+        id_number="91110000600037341X",
+        phone="13800138000",
+        legal_representative="王五",
+    )
+    with pytest.raises(CaseActionError, match="统一社会信用代码校验位错误"):
+        receive(applicant=bad)
+    assert Case.objects.count() == 1
+
+
+def test_a_proxy_applicant_is_recorded_with_a_valid_id(receive):
+    case = receive(
+        proxy=ProxyInput(name="张三", id_number="440102198001010013", phone="13900139000")
+    )
+
+    assert (case.proxy_name, case.proxy_id_number) == ("张三", "440102198001010013")
+    with pytest.raises(CaseActionError) as caught:
+        receive(proxy=ProxyInput(name="张三", id_number="440102198001010014"))
+    assert caught.value.detail[0]["loc"] == ["proxy.id_number"]
+
+
+def test_a_missing_required_material_blocks_acceptance(receive, clerk):
+    case = receive(except_names=["营业执照"])
+
+    with pytest.raises(CaseActionError) as caught:
+        do_accept_case(case, acting_user=clerk)
+
+    assert caught.value.code == "materials_missing" and "营业执照" in caught.value.message
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED and case.number is None
+
+
+def test_tolerated_acceptance_sets_a_supplement_date_and_blocks_collection(
+    receive, clerk, reviewer_market, reviewer_fire, reviewer_housing
+):
+    with time_machine.travel("2026-09-25 10:00 +0800", tick=False):
+        case = do_accept_case(receive(except_names=["消防安全承诺书"]), acting_user=clerk)
+    # 5 working days after Fri 25 Sep 2026, across 国庆 (1–7 Oct) and the make-up days
+    assert case.supplement_due == date(2026, 10, 9)
+    tolerated = case.materials.get(material__name="消防安全承诺书")
+    assert tolerated.status == MaterialStatus.TOLERATED
+
+    from tests.cases.test_parallel_review import approve_everything
+
+    approve_everything(case, reviewer_market, reviewer_fire, reviewer_housing)
+    with pytest.raises(CaseActionError) as caught:
+        do_mark_collected(case, collected_by="李明", acting_user=clerk)
+    assert caught.value.code == "tolerated_materials_outstanding"
+
+    do_receive_tolerated_materials(case, material_ids=[tolerated.material_id], acting_user=clerk)
+    do_mark_collected(case, collected_by="李明", acting_user=clerk)
+    case.refresh_from_db()
+    assert case.state == CaseState.DELIVERED and case.supplement_due is None
+
+
+def test_the_one_time_notice_lists_every_missing_or_defective_material(receive, clerk):
+    case = receive(except_names=["营业执照", "经营场所证明"])
+    received = case.materials.get(material__name="开业联办申请表")
+
+    do_issue_supplement_notice(case, defects={received.material_id: "未签名"}, acting_user=clerk)
+
+    case.refresh_from_db()
+    assert case.state == CaseState.NEEDS_SUPPLEMENT and case.accepted_on is None
+    listed = {
+        m.material.name: m.status
+        for m in case.materials.exclude(status__in=["received", "not_required"])
+    }
+    assert listed == {
+        "开业联办申请表": MaterialStatus.DEFECTIVE,
+        "营业执照": MaterialStatus.MISSING,
+        "经营场所证明": MaterialStatus.MISSING,
+    }
+    assert case.materials.get(material__name="开业联办申请表").defect == "未签名"
+
+
+def test_the_clerk_continues_the_same_case_when_the_applicant_returns(receive, clerk, joint_item):
+    case = receive(except_names=["营业执照"])
+    do_issue_supplement_notice(case, defects={}, acting_user=clerk)
+    licence = joint_item.materials.get(name="营业执照")
+
+    do_update_intake_materials(
+        case, materials=[MaterialInput(material_id=licence.pk, received=True)], acting_user=clerk
+    )
+    accepted = do_accept_case(case, acting_user=clerk)
+
+    assert accepted.pk == case.pk and accepted.state == CaseState.IN_REVIEW
+
+
+def test_not_accepting_needs_a_reason_and_ends_the_intake(receive, clerk):
+    case = receive()
+    with pytest.raises(CaseActionError):
+        do_not_accept(case, reason="  ", acting_user=clerk)
+
+    do_not_accept(case, reason="不属于本机关职权范围", acting_user=clerk)
+
+    case.refresh_from_db()
+    assert case.state == CaseState.NOT_ACCEPTED and case.reason == "不属于本机关职权范围"
+    with pytest.raises(CaseActionError) as caught:
+        do_accept_case(case, acting_user=clerk)
+    assert caught.value.status == 409 and caught.value.code == "wrong_state"
+
+
+def test_an_on_the_spot_item_is_decided_at_the_window(market, clerk, citizen):
+    from onewindow.cases.actions import do_receive_intake
+    from tests.cases.conftest import all_received
+
+    item = ServiceItemFactory(
+        name="个体工商户设立登记",
+        lead_department=market,
+        is_on_the_spot=True,
+        promised_limit_days=0,
+        flow=[[(market, 0)]],
+    )
+    case = do_receive_intake(
+        item=item, applicant=citizen, materials=all_received(item), acting_user=clerk
+    )
+
+    case = do_accept_case(case, acting_user=clerk)
+
+    assert case.state == CaseState.DECIDED and case.decision == Decision.APPROVED
+    assert case.decision_number
+
+
+def test_only_clerks_receive_and_accept(receive, reviewer_market, citizen, joint_item):
+    from onewindow.cases.actions import do_receive_intake
+    from tests.cases.conftest import all_received
+
+    with pytest.raises(CaseActionError) as caught:
+        do_receive_intake(
+            item=joint_item,
+            applicant=citizen,
+            materials=all_received(joint_item),
+            acting_user=reviewer_market,
+        )
+    assert caught.value.status == 403
+    case = receive()
+    with pytest.raises(CaseActionError) as caught:
+        do_accept_case(case, acting_user=reviewer_market)
+    assert caught.value.status == 403
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+
+
+def test_the_same_idempotency_key_gives_one_case(receive):
+    first = receive(idempotency_key="k-1")
+    second = receive(idempotency_key="k-1")
+
+    assert first.pk == second.pk and Case.objects.count() == 1
