@@ -47,8 +47,8 @@ def test_it_says_precisely_what_is_wrong(number, reason):
 
 @given(
     st.dates(
-        min_value=__import__("datetime").date(1900, 1, 1),
-        max_value=__import__("datetime").date(2026, 12, 31),
+        min_value=date(1900, 1, 1),
+        max_value=date(2026, 12, 31),
     ),
     st.integers(min_value=0, max_value=999),
 )
