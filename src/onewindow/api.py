@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core import api_errors
 
@@ -21,4 +22,5 @@ api = NinjaAPI(
     renderer=UTF8JSONRenderer(),
 )
 api.add_router("/catalog/", catalog_router)
+api.add_router("/cases/", cases_router)
 api_errors.install(api)

@@ -72,7 +72,13 @@ def joint_item(market, fire, housing):
         legal_limit_days=20,
         promised_limit_days=10,
         flow=[[(market, 5), (fire, 5), (housing, 3)], [(market, 2)]],
-        material_names=["开业联办申请表", "营业执照", "经营场所证明", "消防安全承诺书", "食品安全管理制度"],
+        material_names=[
+            "开业联办申请表",
+            "营业执照",
+            "经营场所证明",
+            "消防安全承诺书",
+            "食品安全管理制度",
+        ],
     )
     item.materials.filter(name="消防安全承诺书").update(requirement=Requirement.TOLERATED)
     item.materials.filter(name="食品安全管理制度").update(requirement=Requirement.OPTIONAL)
@@ -98,7 +104,9 @@ def receive(joint_item, clerk, citizen):
     def make(*, item=None, except_names=(), **kwargs):
         item = item or joint_item
         options = {"applicant": citizen, "acting_user": clerk, **kwargs}
-        return do_receive_intake(item=item, materials=all_received(item, except_names=except_names), **options)
+        return do_receive_intake(
+            item=item, materials=all_received(item, except_names=except_names), **options
+        )
 
     return make
 

@@ -20,16 +20,24 @@ def test_a_joint_case_flows_from_intake_to_collection(
     assert case.promised_deadline is not None
 
     by_department = {t.department.code: t for t in first.tasks.all()}
-    do_complete_review(by_department["SCJGJ"], decision="approved", opinion="同意", acting_user=reviewer_market)
-    do_complete_review(by_department["XFJYDD"], decision="approved", opinion="同意", acting_user=reviewer_fire)
+    do_complete_review(
+        by_department["SCJGJ"], decision="approved", opinion="同意", acting_user=reviewer_market
+    )
+    do_complete_review(
+        by_department["XFJYDD"], decision="approved", opinion="同意", acting_user=reviewer_fire
+    )
     first.refresh_from_db()
     assert first.state == StageState.OPEN  # housing has not answered: no join yet
-    do_complete_review(by_department["ZJJ"], decision="approved", opinion="", acting_user=reviewer_housing)
+    do_complete_review(
+        by_department["ZJJ"], decision="approved", opinion="", acting_user=reviewer_housing
+    )
     first.refresh_from_db()
     second = case.stages.get(position=1)
     assert first.state == StageState.DONE and second.state == StageState.OPEN
 
-    do_complete_review(second.tasks.get(), decision="approved", opinion="准予", acting_user=reviewer_market)
+    do_complete_review(
+        second.tasks.get(), decision="approved", opinion="准予", acting_user=reviewer_market
+    )
     do_decide_case(case, acting_user=reviewer_market)
     case.refresh_from_db()
     assert case.state == CaseState.DECIDED and case.decision == Decision.APPROVED

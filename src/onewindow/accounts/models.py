@@ -43,3 +43,59 @@ class User(AbstractUser):
 
     def has_role(self, *roles):
         return self.is_active and (self.is_superuser or self.role in roles)
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration (系统对接), e.g. a village service point's system.
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when it is made
+    (accounts.tokens). The first characters are kept in clear so that a token can be named and
+    revoked without the secret.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("所属用户"),
+        help_text=_("令牌代表的工作人员账户；调用接口时按该账户的角色和部门判断权限。"),
+    )
+    name = models.CharField(
+        _("名称"), max_length=80, help_text=_("用途说明，例如“新圩镇便民服务中心对接”。")
+    )
+    key_prefix = models.CharField(
+        _("令牌前缀"),
+        max_length=8,
+        db_index=True,
+        help_text=_("令牌的前 8 个字符，用于识别和吊销；不足以用作凭证。"),
+    )
+    key_hash = models.CharField(
+        _("令牌摘要"),
+        max_length=64,
+        unique=True,
+        help_text=_("令牌的 SHA-256 摘要（十六进制）；令牌本身不保存。"),
+    )
+    created_at = models.DateTimeField(
+        _("创建时间"), auto_now_add=True, help_text=_("令牌创建时间。")
+    )
+    last_used_at = models.DateTimeField(
+        _("最近使用时间"),
+        null=True,
+        blank=True,
+        help_text=_("最近一次成功认证的时间（约每分钟更新一次）。"),
+    )
+    revoked_at = models.DateTimeField(
+        _("吊销时间"), null=True, blank=True, help_text=_("吊销后令牌立即失效；为空表示有效。")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self):
+        return f"{self.name}（{self.key_prefix}…）"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

@@ -1,28 +1,35 @@
 """Gap-free counters for case numbers and decision numbers.
 
-The counter row is incremented with an UPDATE inside the caller's transaction: on PostgreSQL the row
-lock serialises concurrent intakes, on SQLite the IMMEDIATE transaction does. Two clerks never get
-the same number, and a rolled-back intake gives its number back.
+The counter row is created or incremented by one upsert inside the caller's transaction: on
+PostgreSQL the row lock serialises concurrent intakes, on SQLite the IMMEDIATE transaction does. Two
+clerks never get the same number, and a rolled-back intake gives its number back.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from onewindow.core.models import NumberSequence
+
+# INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL; SQLite ≥ 3.35): one round trip instead of
+# UPDATE, SELECT and, on the first number of a day, a savepoint around the INSERT. Concurrent first
+# numbers of a day need no retry either: the loser of the INSERT race waits and then updates.
+_UPSERT = (
+    "INSERT INTO {table} ({key}, {value}) VALUES (%s, 1) "
+    "ON CONFLICT ({key}) DO UPDATE SET {value} = {table}.{value} + 1 "
+    "RETURNING {value}"
+)
 
 
 def next_value(key):
     """The next value (1, 2, …) of the counter named `key`, e.g. "case:20261125"."""
-    updated = NumberSequence.objects.filter(key=key).update(last_value=F("last_value") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.create(key=key, last_value=1)
-                return 1
-        except IntegrityError:
-            # Another transaction created the row first; take the next value after its.
-            NumberSequence.objects.filter(key=key).update(last_value=F("last_value") + 1)
-    return NumberSequence.objects.values_list("last_value", flat=True).get(key=key)
+    quote = connection.ops.quote_name
+    sql = _UPSERT.format(
+        table=quote(NumberSequence._meta.db_table),
+        key=quote(NumberSequence._meta.get_field("key").column),
+        value=quote(NumberSequence._meta.get_field("last_value").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        return cursor.fetchone()[0]
 
 
 def case_number(region_code, day):

@@ -13,17 +13,24 @@ def today():
     return timezone.localdate()
 
 
-def lock_case(case):
-    """Re-read the case under a row lock (PostgreSQL; SQLite's IMMEDIATE transaction serialises)."""
-    return Case.objects.select_for_update(of=("self",)).select_related("item").get(pk=case.pk)
+def lock_case(case, *, related=("item",)):
+    """Re-read the case (a Case or its pk) under a row lock (PostgreSQL; SQLite's IMMEDIATE
+    transaction serialises). Callers holding a task pass `task.case_id`: `task.case` would load the
+    case once more just to lock it."""
+    pk = case.pk if isinstance(case, Case) else case
+    return Case.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
 
 
-def lock_task(task):
-    return (
-        ReviewTask.objects.select_for_update(of=("self",))
-        .select_related("case", "stage")
-        .get(pk=task.pk)
+def lock_task(task, *, case=None):
+    """Re-read the task under a row lock, with its stage and department; pass the case already
+    locked so that it is not read again."""
+    related = ("stage", "department") if case is not None else ("case", "stage", "department")
+    locked = (
+        ReviewTask.objects.select_for_update(of=("self",)).select_related(*related).get(pk=task.pk)
     )
+    if case is not None:
+        locked.case = case
+    return locked
 
 
 def require_state(obj, *allowed):
@@ -49,15 +56,21 @@ def set_state(case, state, *, extra_fields=()):
     case.save(update_fields=["state", "updated_at", *extra_fields])
 
 
-def recompute_deadlines(case, *, on=None):
-    """Store the case's and its open tasks' deadlines and colours after anything that moves them."""
+def recompute_deadlines(case, *, on=None, suspensions=None, tasks=None, extra_fields=()):
+    """Store the case's and its open tasks' deadlines and colours after anything that moves them.
+
+    Callers that know them pass the case's `suspensions` and its open `tasks` (each saves a query),
+    and `extra_fields` they changed on the case, saved in the same UPDATE.
+    """
     on = on or today()
-    suspensions = list(case.suspensions.all())
     if case.accepted_on is None:
+        if extra_fields:
+            case.save(update_fields=[*extra_fields, "updated_at"])
         return
+    suspensions = list(case.suspensions.all()) if suspensions is None else suspensions
     promised, legal = case_deadlines(case, suspensions)
     paused = any(s.ended_on is None for s in suspensions)
-    fields = []
+    fields = list(extra_fields)
     if not paused:
         case.promised_deadline, case.legal_deadline = promised, legal
         fields += ["promised_deadline", "legal_deadline"]
@@ -69,7 +82,7 @@ def recompute_deadlines(case, *, on=None):
         fields += ["colour", "colour_changed_at"]
     if fields:
         case.save(update_fields=[*fields, "updated_at"])
-    for task in case.tasks.filter(state=TaskState.OPEN):
+    for task in case.tasks.filter(state=TaskState.OPEN) if tasks is None else tasks:
         due = None if paused else task_due_date(task, suspensions)
         task_colour = Colour.PAUSED if paused else colour_for(due, on)
         changed = []

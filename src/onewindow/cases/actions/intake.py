@@ -24,6 +24,7 @@ from onewindow.cases.constants import (
     StageState,
     TaskState,
 )
+from onewindow.cases.deadlines import colour_for, task_due_date
 from onewindow.cases.errors import CaseActionError, forbidden
 from onewindow.cases.models import Case, CaseMaterial, CaseStage, IdempotencyKey, ReviewTask
 from onewindow.cases.permissions import is_clerk
@@ -104,9 +105,15 @@ def clean_applicant(applicant, proxy):
     return id_number, phone, proxy_id, proxy_phone
 
 
-def _apply_material_lines(case, lines, *, materials_by_id, now):
-    """Write the checklist lines; an unknown material id is an error."""
-    existing = {cm.material_id: cm for cm in case.materials.all()}
+def _apply_material_lines(case, lines, *, materials_by_id, now, existing=None):
+    """Write the checklist lines; an unknown material id is an error.
+
+    `existing` maps material id → the case's rows; a new intake passes {} (it has none yet). New
+    rows are inserted with one bulk INSERT.
+    """
+    if existing is None:
+        existing = {cm.material_id: cm for cm in case.materials.all()}
+    new_rows = {}
     for line in lines:
         material = materials_by_id.get(line.material_id)
         if material is None:
@@ -143,7 +150,10 @@ def _apply_material_lines(case, lines, *, materials_by_id, now):
             row.sha256 = line.upload.sha256
         elif line.sha256:
             row.sha256 = line.sha256
-        row.save()
+        if row.pk is None:
+            new_rows[line.material_id] = row
+        else:
+            row.save()
         existing[line.material_id] = row
     # Materials the clerk did not tick at all are missing (required) or simply not handed in.
     for material in materials_by_id.values():
@@ -153,9 +163,10 @@ def _apply_material_lines(case, lines, *, materials_by_id, now):
                 if material.requirement == Requirement.OPTIONAL
                 else MaterialStatus.MISSING
             )
-            existing[material.pk] = CaseMaterial.objects.create(
+            existing[material.pk] = new_rows[material.pk] = CaseMaterial(
                 case=case, material=material, position=material.position, status=status
             )
+    CaseMaterial.objects.bulk_create(new_rows.values())
     return existing
 
 
@@ -165,7 +176,6 @@ def _suffix(content_type):
     return ALLOWED.get(content_type, "")
 
 
-@transaction.atomic
 def do_receive_intake(
     *,
     item,
@@ -180,14 +190,53 @@ def do_receive_intake(
 ):
     """Register what the applicant handed in; the clerk then accepts, notifies or refuses.
 
-    With an idempotency key, a repeated call returns the case the first call made.
+    With an idempotency key, a repeated call returns the case the first call made, also when both
+    calls run at the same time.
     """
+    try:
+        return _receive_intake(
+            item=item,
+            applicant=applicant,
+            materials=materials,
+            acting_user=acting_user,
+            proxy=proxy,
+            channel=channel,
+            service_point=service_point,
+            idempotency_key=idempotency_key,
+            client_address=client_address,
+        )
+    except IntegrityError:
+        # A concurrent call with the same key committed first: ours was rolled back (the whole
+        # transaction, or the savepoint inside a caller's), so answer with theirs.
+        if idempotency_key:
+            existing = (
+                IdempotencyKey.objects.filter(key=idempotency_key).select_related("case").first()
+            )
+            if existing is not None:
+                return existing.case
+        raise
+
+
+@transaction.atomic
+def _receive_intake(
+    *,
+    item,
+    applicant,
+    materials,
+    acting_user,
+    proxy=None,
+    channel=IntakeChannel.WINDOW,
+    service_point=None,
+    idempotency_key=None,
+    client_address=None,
+):
     if not is_clerk(acting_user):
         raise forbidden("只有综合窗口人员可以收件 / Only window clerks receive applications")
     if idempotency_key:
-        existing = IdempotencyKey.objects.filter(key=idempotency_key).select_related("case").first()
-        if existing is not None:
-            return existing.case
+        # Usually a new key: ask for the case id only, and load the case on a repeat.
+        case_id = IdempotencyKey.objects.filter(key=idempotency_key).values_list("case_id").first()
+        if case_id is not None:
+            return Case.objects.get(pk=case_id[0])
     if item.status != ItemStatus.PUBLISHED:
         raise CaseActionError(
             "item_not_published",
@@ -205,7 +254,8 @@ def do_receive_intake(
         item=item,
         state=CaseState.SUBMITTED,
         channel=channel,
-        service_point=service_point or acting_user.department,
+        # By id: acting_user.department may not be loaded, and only its id is needed here.
+        service_point_id=service_point.pk if service_point else acting_user.department_id,
         clerk=acting_user,
         applicant_kind=applicant.kind,
         applicant_name=applicant.name.strip(),
@@ -219,15 +269,12 @@ def do_receive_intake(
         received_on=today(),
     )
     materials_by_id = {m.pk: m for m in item.materials.all()}
-    _apply_material_lines(case, materials, materials_by_id=materials_by_id, now=timezone.now())
+    _apply_material_lines(
+        case, materials, materials_by_id=materials_by_id, now=timezone.now(), existing={}
+    )
     if idempotency_key:
-        try:
-            with transaction.atomic():
-                IdempotencyKey.objects.create(key=idempotency_key, case=case)
-        except IntegrityError:
-            # A concurrent request with the same key won: drop ours, answer with theirs.
-            transaction.set_rollback(True)
-            return IdempotencyKey.objects.select_related("case").get(key=idempotency_key).case
+        # No savepoint: a duplicate key rolls the whole intake back (see do_receive_intake).
+        IdempotencyKey.objects.create(key=idempotency_key, case=case)
     record(
         case,
         "receive_intake",
@@ -317,8 +364,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     case.accepted_on = on
     case.supplement_due = supplement_due
     case.state = CaseState.ACCEPTED
-    case.save(update_fields=["number", "accepted_on", "supplement_due", "state", "updated_at"])
-    _copy_flow(case, on)
+    open_tasks = _copy_flow(case, on)
     record(
         case,
         "accept_case",
@@ -328,8 +374,15 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         tolerated=[row.material.name for row in tolerated],
         supplement_due=str(supplement_due or ""),
     )
-    set_state(case, CaseState.IN_REVIEW)
-    recompute_deadlines(case, on=on)
+    # Accepted, then at once in review: one UPDATE stores the number, the state and the deadlines.
+    case.state = CaseState.IN_REVIEW
+    recompute_deadlines(
+        case,
+        on=on,
+        suspensions=(),
+        tasks=open_tasks,
+        extra_fields=["number", "accepted_on", "supplement_due", "state"],
+    )
     if case.item.is_on_the_spot:
         from onewindow.cases.actions.review import decide_on_the_spot
 
@@ -339,29 +392,37 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
 
 
 def _copy_flow(case, on):
-    """The item version's stages become the case's; the first stage opens now."""
-    stages = case.item.stages.prefetch_related("steps")
-    for position, flow_stage in enumerate(stages):
-        stage = CaseStage.objects.create(
+    """The item version's stages become the case's; the first stage opens now, its tasks with their
+    due dates and colours. Two bulk INSERTs whatever the flow; returns the open tasks."""
+    flow = list(case.item.stages.prefetch_related("steps"))
+    stages = CaseStage.objects.bulk_create(
+        CaseStage(
             case=case,
             position=position,
             name=flow_stage.name,
             state=StageState.OPEN if position == 0 else StageState.PENDING,
             opened_on=on if position == 0 else None,
         )
-        ReviewTask.objects.bulk_create(
-            ReviewTask(
+        for position, flow_stage in enumerate(flow)
+    )
+    tasks = []
+    for stage, flow_stage in zip(stages, flow, strict=True):
+        for step in flow_stage.steps.all():
+            task = ReviewTask(
                 case=case,
                 stage=stage,
                 department_id=step.department_id,
                 task_name=step.task_name,
                 limit_days=step.limit_days,
-                state=TaskState.OPEN if position == 0 else TaskState.PENDING,
-                opened_on=on if position == 0 else None,
-                due_date=workdays.add_workdays(on, step.limit_days) if position == 0 else None,
+                state=TaskState.PENDING,
             )
-            for step in flow_stage.steps.all()
-        )
+            if stage.position == 0:
+                task.state, task.opened_on = TaskState.OPEN, on
+                task.due_date = task_due_date(task, ())
+                task.colour = colour_for(task.due_date, on)
+            tasks.append(task)
+    ReviewTask.objects.bulk_create(tasks)
+    return [task for task in tasks if task.state == TaskState.OPEN]
 
 
 @transaction.atomic

@@ -62,9 +62,10 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
         raise _invalid("opinion", "不同意时必须填写理由 / A refusal needs a reason")
     _require_reviewer(task, acting_user)
     # Lock the case first, always in the same order (case, then task), so that the last two
-    # parallel answers of a stage are serialised and the join happens exactly once.
-    case = lock_case(task.case)
-    task = lock_task(task)
+    # parallel answers of a stage are serialised and the join happens exactly once. The item is
+    # only needed when the join opens a next stage (its deadlines): loaded then, not every time.
+    case = lock_case(task.case_id, related=())
+    task = lock_task(task, case=case)
     require_state(case, CaseState.IN_REVIEW)
     require_state(task, TaskState.OPEN)
     task.state, task.opinion = decision, opinion
@@ -87,11 +88,13 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
 
 
 def _join_stage(case, stage, *, acting_user):
-    if stage.tasks.filter(state=TaskState.OPEN).exists():
+    # One query answers both "is anyone still reviewing?" and "did anyone refuse?".
+    states = set(stage.tasks.values_list("state", flat=True))
+    if TaskState.OPEN in states:
         return
     stage.state, stage.closed_at = StageState.DONE, timezone.now()
     stage.save(update_fields=["state", "closed_at"])
-    refused = stage.tasks.filter(state=TaskState.REFUSED).exists()
+    refused = TaskState.REFUSED in states
     following = list(case.stages.filter(position__gt=stage.position).order_by("position"))
     if refused:
         for later in following:
@@ -119,7 +122,7 @@ def awaiting_decision(case):
 @transaction.atomic
 def do_decide_case(case, *, acting_user, client_address=None):
     """The decision after the flow: approved when every department agreed, refused otherwise."""
-    case = lock_case(case)
+    case = lock_case(case, related=("item__lead_department",))
     if not works_for(acting_user, case.item.lead_department_id):
         raise forbidden("只有牵头部门可以作出决定 / Only the lead department decides")
     require_state(case, CaseState.IN_REVIEW)
@@ -178,9 +181,14 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
         raise forbidden()
     if not (collected_by or "").strip():
         raise _invalid("collected_by", "须填写领取人 / Who collected it is required")
-    case = lock_case(case)
+    case = lock_case(case, related=())
     require_state(case, CaseState.DECIDED)
-    if case.materials.filter(status=MaterialStatus.TOLERATED).exists():
+    # supplement_due is set while tolerated materials are outstanding (do_accept_case) and cleared
+    # when the last arrives (do_receive_tolerated_materials): without it, nothing to look up.
+    if (
+        case.supplement_due is not None
+        and case.materials.filter(status=MaterialStatus.TOLERATED).exists()
+    ):
         raise CaseActionError(
             "tolerated_materials_outstanding",
             "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",

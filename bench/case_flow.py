@@ -1,0 +1,316 @@
+"""Benchmark W1: whole cases through the actions layer (not HTTP), printing one JSON line.
+
+    .venv/bin/python bench/case_flow.py --cases N [--processes K] [--count-queries]
+
+Runs on the database named by DATABASE_URL (a fresh SQLite file in a temporary directory when it is
+unset), migrating it first and creating its own catalogue item and staff, which later runs reuse:
+one item with 5 materials and one stage in which 4 departments review in parallel, a window clerk
+and one reviewer per department. Each case goes through 8 steps, each in its own transaction as the
+different users would do them: (1) intake with the 5 materials (metadata and sha256 only, no file
+bytes), (2) acceptance, (3–6) each department approves with a short opinion, (7) the lead
+department decides, (8) the clerk marks the result collected. A reviewer's step starts by loading
+the task by its id (what the task page does) and hands it to the action.
+
+With --processes K, K worker processes (spawned, each with its own database connection) split the
+cases; the clock starts when every worker is ready and stops when the last one is done. At the end
+the script checks that every case was delivered and that the case numbers are unique.
+
+--count-queries runs two extra cases first, outside the timing, and adds the number of SQL queries
+of each step of the second (BEGIN and COMMIT included) to the JSON line.
+"""
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
+
+ITEM_CODE = "441303-W1-BENCH"
+DEPARTMENTS = [
+    ("W1SCJG", "W1 市场监督管理局"),
+    ("W1XFJY", "W1 消防救援大队"),
+    ("W1ZJJ", "W1 住房和城乡建设局"),
+    ("W1STHJ", "W1 生态环境分局"),
+]
+MATERIALS = ["申请表", "营业执照", "经营场所证明", "消防安全承诺书", "环境影响登记表"]
+# A valid resident ID (GB 11643 check digit) and a mobile number.
+APPLICANT_ID = "11010519491231002X"
+APPLICANT_PHONE = "13800138000"
+STEPS = ["intake", "accept", "review_1", "review_2", "review_3", "review_4", "decide", "collect"]
+
+
+def setup_django():
+    if not os.environ.get("DATABASE_URL"):
+        directory = tempfile.mkdtemp(prefix="onewindow-w1-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/w1.sqlite3"
+    import django
+
+    django.setup()
+
+
+def create_fixtures():
+    """The item, its departments and the staff; reused when a previous run created them."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from onewindow.accounts.constants import Role
+    from onewindow.accounts.models import User
+    from onewindow.catalog.constants import ItemStatus, ItemType, WindowClass
+    from onewindow.catalog.models import Department, FlowStage, FlowStep, Material, ServiceItem
+
+    with transaction.atomic():
+        hall, _ = Department.objects.get_or_create(
+            code="W1HALL", defaults={"name": "W1 政务服务中心", "kind": "hall"}
+        )
+        departments = [
+            Department.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in DEPARTMENTS
+        ]
+        item, created = ServiceItem.objects.get_or_create(
+            code=ITEM_CODE,
+            status=ItemStatus.PUBLISHED,
+            defaults={
+                "name": "W1 基准联办事项",
+                "item_type": ItemType.LICENSING,
+                "window_class": WindowClass.ENTERPRISE,
+                "lead_department": departments[0],
+                "legal_limit_days": 20,
+                "promised_limit_days": 10,
+                "channels": ["window", "online"],
+                "delivery_methods": ["window"],
+                "published_at": timezone.now(),
+            },
+        )
+        if created:
+            for position, name in enumerate(MATERIALS):
+                Material.objects.create(item=item, position=position, name=name)
+            stage = FlowStage.objects.create(item=item, position=0, name="并联审查")
+            for department in departments:
+                FlowStep.objects.create(stage=stage, department=department, limit_days=5)
+        clerk = _staff(User, "w1_clerk", Role.CLERK, hall)
+        reviewers = [
+            _staff(User, f"w1_reviewer_{n}", Role.REVIEWER, department)
+            for n, department in enumerate(departments, start=1)
+        ]
+    return {
+        "item": item.pk,
+        "clerk": clerk.pk,
+        "reviewers": [r.pk for r in reviewers],
+        "departments": [d.pk for d in departments],
+    }
+
+
+def _staff(User, username, role, department):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"full_name": username, "role": role, "department": department},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+class Workload:
+    """Loads the fixture rows once per process and runs cases."""
+
+    def __init__(self, fixture_ids, run_id):
+        from onewindow.accounts.models import User
+        from onewindow.cases.actions import ApplicantInput, MaterialInput
+        from onewindow.catalog.models import ServiceItem
+
+        self.run_id = run_id
+        self.item = ServiceItem.objects.get(pk=fixture_ids["item"])
+        users = User.objects.select_related("department").in_bulk(
+            [fixture_ids["clerk"], *fixture_ids["reviewers"]]
+        )
+        self.clerk = users[fixture_ids["clerk"]]
+        self.reviewers = [users[pk] for pk in fixture_ids["reviewers"]]
+        self.lead_reviewer = self.reviewers[0]
+        self.applicant = ApplicantInput(
+            kind="citizen", name="李明", id_number=APPLICANT_ID, phone=APPLICANT_PHONE
+        )
+        self.materials = [
+            MaterialInput(
+                material_id=material.pk,
+                received=True,
+                sha256=hashlib.sha256(material.name.encode()).hexdigest(),
+            )
+            for material in self.item.materials.all()
+        ]
+
+    def warm_up(self):
+        """Open the connection and load the working-day calendar before the clock starts."""
+        from onewindow.core import workdays
+
+        workdays.get_calendar()
+
+    def run_case(self, index, measure=None):
+        """One case, start to finish; `measure(step)` wraps each step when counting queries."""
+        from contextlib import nullcontext
+
+        from onewindow.cases.actions import (
+            do_accept_case,
+            do_complete_review,
+            do_decide_case,
+            do_mark_collected,
+            do_receive_intake,
+        )
+        from onewindow.cases.models import ReviewTask
+
+        measure = measure or (lambda step: nullcontext())
+        with measure("intake"):
+            case = do_receive_intake(
+                item=self.item,
+                applicant=self.applicant,
+                materials=self.materials,
+                acting_user=self.clerk,
+                idempotency_key=f"w1-{self.run_id}-{index}",
+            )
+        with measure("accept"):
+            case = do_accept_case(case, acting_user=self.clerk)
+        for n, reviewer in enumerate(self.reviewers, start=1):
+            with measure(f"review_{n}"):
+                task = ReviewTask.objects.get(case_id=case.pk, department_id=reviewer.department_id)
+                do_complete_review(task, decision="approved", opinion="同意", acting_user=reviewer)
+        with measure("decide"):
+            case = do_decide_case(case, acting_user=self.lead_reviewer)
+        with measure("collect"):
+            do_mark_collected(case, collected_by="李明", acting_user=self.clerk)
+        return case.pk
+
+
+def count_queries(workload):
+    """SQL queries of each step of a case, the second of two run before the timed ones (the first
+    of a process or a day may do one-off work)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+
+    @contextmanager
+    def measure(step):
+        with CaptureQueriesContext(connection) as captured:
+            yield
+        counts[step] = len(captured.captured_queries)
+
+    first = workload.run_case("count-1")
+    second = workload.run_case("count-2", measure)
+    return [first, second], counts
+
+
+def worker(fixture_ids, run_id, indexes, barrier, results):
+    """A spawned worker process: its own Django, its own connection."""
+    setup_django()
+    from django.db import connection
+
+    workload = Workload(fixture_ids, run_id)
+    workload.warm_up()
+    barrier.wait()
+    case_ids = [workload.run_case(index) for index in indexes]
+    connection.close()
+    results.put(case_ids)
+
+
+def run_in_processes(fixture_ids, run_id, cases, processes):
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(processes + 1)
+    results = context.Queue()
+    workers = [
+        context.Process(
+            target=worker,
+            args=(fixture_ids, run_id, range(n, cases, processes), barrier, results),
+        )
+        for n in range(processes)
+    ]
+    for process in workers:
+        process.start()
+    barrier.wait()
+    began = time.perf_counter()
+    case_ids = []
+    for _ in workers:
+        case_ids += results.get()
+    seconds = time.perf_counter() - began
+    for process in workers:
+        process.join()
+        if process.exitcode:
+            raise SystemExit(f"worker {process.pid} failed with exit code {process.exitcode}")
+    return case_ids, seconds
+
+
+def verify(case_ids, expected):
+    """Every case delivered, every number unique."""
+    from onewindow.cases.constants import CaseState
+    from onewindow.cases.models import Case
+
+    rows = list(Case.objects.filter(pk__in=case_ids).values_list("state", "number"))
+    if len(rows) != expected or len(set(case_ids)) != expected:
+        raise RuntimeError(f"expected {expected} cases, found {len(rows)}")
+    undelivered = [number for state, number in rows if state != CaseState.DELIVERED]
+    if undelivered:
+        raise RuntimeError(f"{len(undelivered)} cases not delivered, e.g. {undelivered[:3]}")
+    numbers = [number for _, number in rows]
+    if None in numbers or len(set(numbers)) != len(numbers):
+        raise RuntimeError("case numbers are missing or not unique")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=500)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument(
+        "--count-queries", action="store_true", help="add the SQL queries of each step"
+    )
+    options = parser.parse_args()
+    if options.cases < 1 or options.processes < 1:
+        parser.error("--cases and --processes must be positive")
+
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0, interactive=False)
+    fixture_ids = create_fixtures()
+    run_id = uuid.uuid4().hex[:12]
+    counted = {}
+    if options.count_queries:
+        workload = Workload(fixture_ids, run_id)
+        case_ids, counts = count_queries(workload)
+        verify(case_ids, 2)
+        counted = {"queries_per_step": counts, "queries_per_case": sum(counts.values())}
+
+    if options.processes == 1:
+        workload = Workload(fixture_ids, run_id)
+        workload.warm_up()
+        began = time.perf_counter()
+        case_ids = [workload.run_case(index) for index in range(options.cases)]
+        seconds = time.perf_counter() - began
+    else:
+        # Spawned children open their own connections; this one must not stay open across them.
+        connection.close()
+        case_ids, seconds = run_in_processes(fixture_ids, run_id, options.cases, options.processes)
+    verify(case_ids, options.cases)
+    report = {
+        "workload": "W1",
+        "db": connection.vendor,
+        "cases": options.cases,
+        "processes": options.processes,
+        "seconds": round(seconds, 3),
+        "cases_per_s": round(options.cases / seconds, 1),
+        **counted,
+    }
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""Periodic work of the case engine."""
+
+from datetime import date
+
+from django_tasks import task
+
+from onewindow.core.scheduler import periodic
+
+
+@periodic(every_seconds=15 * 60)
+@task()
+def refresh_supervision_colours(on=None):
+    """Turn cases and tasks yellow or red as their deadlines come near or pass, and notify.
+
+    `on` (an ISO date) recolours as of that day, e.g. to catch up after an outage; by default
+    today. Safe to run twice or in two workers at once: the action only touches rows whose colour
+    actually changes, and skips rows another worker holds.
+    """
+    from onewindow.cases.actions import do_refresh_colours
+
+    return do_refresh_colours(on=date.fromisoformat(on) if on else None)
