@@ -17,7 +17,7 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.constants import CaseState, MaterialStatus
 from onewindow.cases.models import Case, CaseMaterial
-from onewindow.cases.views.window import art32_cutoff
+from onewindow.cases.queries import art32_cutoff
 from onewindow.core import workdays
 from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 from tests.factories import ServiceItemFactory, UserFactory

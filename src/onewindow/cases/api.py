@@ -675,7 +675,7 @@ def progress(
         "decision": choice(Decision, case.decision),
         "current_step": {"stage": stage.name, "departments": departments} if stage else None,
         "timeline": [
-            {"at": at, "step": step, "department": department}
+            {"at": at, "step": str(step), "department": department}
             for at, step, department in queries.public_timeline(case)
         ],
     }

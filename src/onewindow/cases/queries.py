@@ -1,10 +1,22 @@
 """Reads that need care: what each person may see, inboxes, supervision lists, the progress query."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.constants import Role
-from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
-from onewindow.cases.models import Case, ReviewTask
+from onewindow.cases.constants import (
+    OPEN_STATES,
+    UNDECIDED_INTAKE_DAYS,
+    CaseState,
+    Colour,
+    StageState,
+    TaskState,
+)
+from onewindow.cases.models import Case, Notification, ReviewTask
+from onewindow.core import workdays
 from onewindow.core.models import AuditEntry
 
 
@@ -66,6 +78,41 @@ def supervision_board():
     return flagged, list(counts)
 
 
+def art32_cutoff(on=None):
+    """The latest receipt date whose intake has waited UNDECIDED_INTAKE_DAYS working days by `on`.
+
+    Art. 32: an intake not answered within 5 working days counts as accepted on receipt. The
+    calendar counts forward, so step back until (day, on] holds enough working days.
+    """
+    on = on or timezone.localdate()
+    day = on
+    while workdays.workdays_between(day, on) < UNDECIDED_INTAKE_DAYS:
+        day -= timedelta(days=1)
+    return day
+
+
+def awaiting_decision_for(department):
+    """Cases the department leads whose every stage has answered: the lead decides.
+
+    The same rule as actions.review.awaiting_decision, as one query for a list.
+    """
+    return (
+        Case.objects.filter(state=CaseState.IN_REVIEW, item__lead_department=department)
+        .exclude(stages__state__in=[StageState.OPEN, StageState.PENDING])
+        .select_related("item")
+        .annotate(refusals=Count("tasks", filter=Q(tasks__state=TaskState.REFUSED)))
+        .order_by("promised_deadline", "id")
+    )
+
+
+def visible_notifications(user):
+    """Messages to the user, and to the user's department as a whole."""
+    mine = Q(recipient=user)
+    if user.department_id:
+        mine |= Q(recipient__isnull=True, department_id=user.department_id)
+    return Notification.objects.filter(mine)
+
+
 def undecided_intakes(before):
     """Intakes still waiting for a decision that were received on or before `before` (Art. 32:
     after 5 working days they count as accepted). Index: case_state_received."""
@@ -94,40 +141,61 @@ def find_for_progress(number, secret):
     return case
 
 
-# What the public timeline shows for each audited action (internal opinions are never shown).
-PUBLIC_STEPS = {
-    "receive_intake": "收件",
-    "issue_supplement_notice": "一次性告知补正材料",
-    "update_intake_materials": "补交材料",
-    "accept_case": "受理",
-    "not_accept": "不予受理",
-    "complete_review": "部门审查完成",
-    "suspend_case": "暂停计时（特别程序或补正）",
-    "resume_case": "恢复计时",
-    "approve_extension": "延长办理期限",
-    "receive_tolerated_materials": "容缺材料已补齐",
-    "decide_case": "作出决定",
-    "mark_collected": "已领取",
-    "withdraw_case": "申请人撤回",
-    "terminate_case": "终止办理",
+# What each audited action means, for the public timeline and the audit trail page.
+ACTION_LABELS = {
+    "receive_intake": gettext_lazy("收件"),
+    "issue_supplement_notice": gettext_lazy("一次性告知补正材料"),
+    "update_intake_materials": gettext_lazy("补交材料"),
+    "accept_case": gettext_lazy("受理"),
+    "not_accept": gettext_lazy("不予受理"),
+    "complete_review": gettext_lazy("部门审查完成"),
+    "suspend_case": gettext_lazy("暂停计时（特别程序或补正）"),
+    "resume_case": gettext_lazy("恢复计时"),
+    "request_extension": gettext_lazy("申请延期"),
+    "approve_extension": gettext_lazy("批准延期"),
+    "refuse_extension": gettext_lazy("不批准延期"),
+    "receive_tolerated_materials": gettext_lazy("容缺材料已补齐"),
+    "decide_case": gettext_lazy("作出决定"),
+    "mark_collected": gettext_lazy("已领取"),
+    "withdraw_case": gettext_lazy("申请人撤回"),
+    "terminate_case": gettext_lazy("终止办理"),
+    "colour_changed": gettext_lazy("监察状态变化"),
+    "press_case": gettext_lazy("督办"),
 }
+# The steps the public progress query shows: no internal requests, colours or pressing.
+PUBLIC_ACTIONS = (
+    "receive_intake",
+    "issue_supplement_notice",
+    "update_intake_materials",
+    "accept_case",
+    "not_accept",
+    "complete_review",
+    "suspend_case",
+    "resume_case",
+    "approve_extension",
+    "receive_tolerated_materials",
+    "decide_case",
+    "mark_collected",
+    "withdraw_case",
+    "terminate_case",
+)
 
 
 def public_timeline(case):
     """(when, step label, department name or "") for the progress query; no opinions, no names."""
     entries = AuditEntry.objects.filter(
-        object_type="cases.case", object_id=str(case.pk), action__in=list(PUBLIC_STEPS)
+        object_type="cases.case", object_id=str(case.pk), action__in=PUBLIC_ACTIONS
     ).order_by("created_at", "id")
     timeline = []
     for entry in entries:
         department = entry.details.get("department_name", "")
-        timeline.append((entry.created_at, PUBLIC_STEPS[entry.action], department))
+        timeline.append((entry.created_at, ACTION_LABELS[entry.action], department))
     return timeline
 
 
 def current_step(case):
     """The stage in progress and the departments still reviewing, for the public page."""
-    stage = case.stages.filter(state="open").order_by("position").first()
+    stage = case.stages.filter(state=StageState.OPEN).order_by("position").first()
     if stage is None:
         return None, []
     departments = [

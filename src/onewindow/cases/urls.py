@@ -1,7 +1,12 @@
-from onewindow.cases.views import public, review, window
+from onewindow.cases.views import public, review, supervision, window
 
 app_name = "cases"
 
 # URL names the site navigation relies on: cases:intake (window), cases:inbox (reviewers and
 # heads), cases:supervision (supervisors), cases:progress (public).
-urlpatterns = [*window.urlpatterns, *review.urlpatterns, *public.urlpatterns]
+urlpatterns = [
+    *window.urlpatterns,
+    *review.urlpatterns,
+    *supervision.urlpatterns,
+    *public.urlpatterns,
+]

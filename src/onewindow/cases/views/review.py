@@ -7,43 +7,35 @@ notifications. Views are thin: they check who may look, parse the form and call 
 action is shown on the page and answers with the action's status.
 """
 
-from datetime import timedelta
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onewindow.accounts.constants import Role
 from onewindow.cases import queries
 from onewindow.cases.actions import (
     do_complete_review,
     do_decide_case,
     do_decide_extension,
     do_end_suspension,
-    do_press_case,
     do_request_extension,
     do_request_supplement,
     do_start_special_procedure,
 )
 from onewindow.cases.actions.review import awaiting_decision
 from onewindow.cases.constants import (
-    UNDECIDED_INTAKE_DAYS,
     CaseState,
     Colour,
-    Decision,
     ExtensionState,
-    StageState,
     SuspensionKind,
     TaskState,
 )
@@ -52,124 +44,25 @@ from onewindow.cases.models import (
     Case,
     CaseMaterial,
     Extension,
-    Notification,
     ReviewTask,
     Suspension,
 )
-from onewindow.cases.permissions import heads, is_supervisor, works_for
+from onewindow.cases.permissions import heads, works_for
+from onewindow.cases.views.common import (
+    client_ip,
+    failed,
+    is_htmx,
+    page_context,
+    require_department_staff,
+    set_remaining,
+    today,
+)
 from onewindow.catalog.constants import MaterialForm
-from onewindow.catalog.models import Department
-from onewindow.core import workdays
-from onewindow.core.models import AuditEntry
-from onewindow.core.ratelimit import client_address
 
 PAGE_SIZE = 50
 SPECIAL_PROCEDURES = [(k, label) for k, label in SuspensionKind.choices if k != "supplement"]
 # Scans a browser shows itself; anything else (OFD) is downloaded.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-# What each audited action means, for the audit trail page.
-ACTION_LABELS = {
-    "receive_intake": gettext_lazy("收件"),
-    "issue_supplement_notice": gettext_lazy("一次性告知补正材料"),
-    "update_intake_materials": gettext_lazy("补交材料"),
-    "accept_case": gettext_lazy("受理"),
-    "not_accept": gettext_lazy("不予受理"),
-    "complete_review": gettext_lazy("部门审查完成"),
-    "suspend_case": gettext_lazy("暂停计时"),
-    "resume_case": gettext_lazy("恢复计时"),
-    "request_extension": gettext_lazy("申请延期"),
-    "approve_extension": gettext_lazy("批准延期"),
-    "refuse_extension": gettext_lazy("不批准延期"),
-    "receive_tolerated_materials": gettext_lazy("容缺材料已补齐"),
-    "decide_case": gettext_lazy("作出决定"),
-    "mark_collected": gettext_lazy("已领取"),
-    "withdraw_case": gettext_lazy("申请人撤回"),
-    "terminate_case": gettext_lazy("终止办理"),
-    "colour_changed": gettext_lazy("监察状态变化"),
-    "press_case": gettext_lazy("督办"),
-}
-
-NOTIFICATION_KINDS = {
-    "yellow_card": gettext_lazy("黄牌预警"),
-    "red_card": gettext_lazy("红牌超期"),
-    "task_yellow_card": gettext_lazy("本部门任务黄牌"),
-    "task_red_card": gettext_lazy("本部门任务红牌"),
-    "press": gettext_lazy("督办"),
-    "extension_requested": gettext_lazy("延期申请"),
-}
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _address(request):
-    address = client_address(request)
-    return None if address == "unknown" else address
-
-
-def _today():
-    return timezone.localdate()
-
-
-def remaining_workdays(due, on):
-    """Working days left until `due` (0 on the day itself), negative when overdue; None if unknown."""
-    if due is None:
-        return None
-    if due >= on:
-        return workdays.workdays_between(on, due)
-    return -workdays.workdays_between(due, on)
-
-
-def _set_remaining(obj, due, on):
-    """obj.remaining (working days left, negative when overdue) and obj.overdue, for the pages."""
-    obj.remaining = remaining_workdays(due, on)
-    obj.overdue = -obj.remaining if obj.remaining is not None and obj.remaining < 0 else 0
-    return obj
-
-
-def art32_cutoff(on):
-    """The latest receipt date that is at least 5 working days before `on` (Art. 32 flag)."""
-    day = on
-    while workdays.workdays_between(day, on) < UNDECIDED_INTAKE_DAYS:
-        day -= timedelta(days=1)
-    return day
-
-
-def visible_notifications(user):
-    """Messages to the user, and to the user's department as a whole."""
-    mine = Q(recipient=user)
-    if user.department_id:
-        mine |= Q(recipient__isnull=True, department_id=user.department_id)
-    return Notification.objects.filter(mine)
-
-
-def _page_context(request, **context):
-    """What every department page needs: the unread notification count for the header badge."""
-    context["unread_count"] = visible_notifications(request.user).filter(read_at=None).count()
-    return context
-
-
-def _require_department_staff(user):
-    if not user.has_role(Role.REVIEWER, Role.HEAD):
-        raise PermissionDenied(_("只有审批人员和部门负责人可以使用部门待办"))
-
-
-def _require_supervisor(user):
-    if not is_supervisor(user):
-        raise PermissionDenied(_("只有电子监察人员可以查看"))
-
-
-def _is_htmx(request):
-    headers = request.headers
-    return headers.get("HX-Request") and not headers.get("HX-History-Restore-Request")
-
-
-def _failed(exc):
-    """A refused action: a 403 is a permission error page, anything else is shown in place."""
-    if exc.status == 403:
-        raise PermissionDenied(exc.message)
-    return exc.message, exc.status
 
 
 # --- the inbox --------------------------------------------------------------------------------
@@ -237,20 +130,6 @@ def _colour_counts(department):
     )
 
 
-def _awaiting_decision(department):
-    """Cases led by the department whose every stage has answered: the lead decides.
-
-    The same rule as actions.review.awaiting_decision, as one query for the list.
-    """
-    return (
-        Case.objects.filter(state=CaseState.IN_REVIEW, item__lead_department=department)
-        .exclude(stages__state__in=[StageState.OPEN, StageState.PENDING])
-        .select_related("item")
-        .annotate(refusals=Count("tasks", filter=Q(tasks__state=TaskState.REFUSED)))
-        .order_by("promised_deadline", "id")
-    )
-
-
 def _pending_extensions(department):
     # Requests of tasks that were closed meanwhile cannot be approved any more: not shown.
     return (
@@ -285,9 +164,9 @@ def _render_inbox(request, *, error=None, status=200):
     filters = form.filters()
     tasks = queries.inbox(department, **filters) if department else ReviewTask.objects.none()
     page = Paginator(tasks, PAGE_SIZE).get_page(form.cleaned_data.get("page"))
-    on = _today()
+    on = today()
     for task in page.object_list:
-        _set_remaining(task, task.due_date, on)
+        set_remaining(task, task.due_date, on)
     context = {
         "form": form,
         "page": page,
@@ -296,18 +175,18 @@ def _render_inbox(request, *, error=None, status=200):
         "query": form.query_without("page"),
         "sort": _sort_links(form.query_without("page", "order"), filters["order"]),
     }
-    if _is_htmx(request) and error is None:
+    if is_htmx(request) and error is None:
         context["htmx"] = True
         response = render(request, "cases/review/_inbox_results.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
     is_head = department is not None and heads(user, department.pk)
-    context = _page_context(
+    context = page_context(
         request,
         **context,
         department=department,
         counts=_colour_counts(department) if department else {},
-        awaiting=list(_awaiting_decision(department)) if department else [],
+        awaiting=list(queries.awaiting_decision_for(department)) if department else [],
         is_head=is_head,
         pending_extensions=list(_pending_extensions(department)) if is_head else [],
         error=error,
@@ -319,7 +198,7 @@ def _render_inbox(request, *, error=None, status=200):
 
 @login_required
 def inbox(request):
-    _require_department_staff(request.user)
+    require_department_staff(request.user)
     return _render_inbox(request)
 
 
@@ -334,7 +213,7 @@ class SpecialProcedureForm(forms.Form):
 
 def _task_for(user, pk):
     """The task, if the user works for its department; 404 for none, 403 for another department."""
-    _require_department_staff(user)
+    require_department_staff(user)
     task = get_object_or_404(
         ReviewTask.objects.select_related("case__item__lead_department", "department", "stage"),
         pk=pk,
@@ -347,8 +226,8 @@ def _task_for(user, pk):
 def _render_task(request, pk, *, failed=None, error=None, status=200):
     task = _task_for(request.user, pk)
     case = task.case
-    on = _today()
-    _set_remaining(task, task.due_date, on)
+    on = today()
+    set_remaining(task, task.due_date, on)
     stages = case.stages.prefetch_related(
         Prefetch(
             "tasks",
@@ -367,7 +246,7 @@ def _render_task(request, pk, *, failed=None, error=None, status=200):
         )
     is_open = task.state == TaskState.OPEN
     user = request.user
-    context = _page_context(
+    context = page_context(
         request,
         task=task,
         case=case,
@@ -405,7 +284,7 @@ def _run(request, pk, form_name, action, done_message, *, done_url=None):
     try:
         action()
     except CaseActionError as exc:
-        message, status = _failed(exc)
+        message, status = failed(exc)
         return _render_task(request, pk, failed=form_name, error=message, status=status)
     messages.success(request, done_message)
     return redirect(done_url or reverse("cases:inbox_task", args=[pk]))
@@ -425,7 +304,7 @@ def task_review(request, pk):
             decision=decision,
             opinion=request.POST.get("opinion", ""),
             acting_user=request.user,
-            client_address=_address(request),
+            client_address=client_ip(request),
         ),
         _("已提交审查意见：%(number)s") % {"number": task.case.number},
         done_url=reverse("cases:inbox"),
@@ -444,7 +323,7 @@ def task_supplement(request, pk):
             task,
             reason=request.POST.get("reason", ""),
             acting_user=request.user,
-            client_address=_address(request),
+            client_address=client_ip(request),
         ),
         _("已通过综合窗口通知申请人补正材料，办件暂停计时。"),
     )
@@ -474,7 +353,7 @@ def task_procedure(request, pk):
             reason=data["reason"],
             expected_end=data["expected_end"],
             acting_user=request.user,
-            client_address=_address(request),
+            client_address=client_ip(request),
         ),
         _("特别程序已启动，办件暂停计时。"),
     )
@@ -498,7 +377,7 @@ def task_extension(request, pk):
             days=days,
             reason=request.POST.get("reason", ""),
             acting_user=request.user,
-            client_address=_address(request),
+            client_address=client_ip(request),
         ),
         _("延期申请已提交，等待部门负责人审批。"),
     )
@@ -507,7 +386,7 @@ def task_extension(request, pk):
 @login_required
 @require_POST
 def suspension_resume(request, pk):
-    _require_department_staff(request.user)
+    require_department_staff(request.user)
     suspension = get_object_or_404(Suspension.objects.select_related("case"), pk=pk)
     if suspension.task_id is None:
         raise Http404
@@ -516,7 +395,7 @@ def suspension_resume(request, pk):
         suspension.task_id,
         "resume",
         lambda: do_end_suspension(
-            suspension, acting_user=request.user, client_address=_address(request)
+            suspension, acting_user=request.user, client_address=client_ip(request)
         ),
         _("已恢复计时，期限已重新计算。"),
     )
@@ -525,7 +404,7 @@ def suspension_resume(request, pk):
 @login_required
 def case_for_department(request, pk):
     """A case link for department staff: their department's task of the case (open first)."""
-    _require_department_staff(request.user)
+    require_department_staff(request.user)
     case = get_object_or_404(Case, pk=pk)
     tasks = ReviewTask.objects.filter(case=case, department_id=request.user.department_id)
     task = tasks.filter(state=TaskState.OPEN).first() or tasks.order_by("-id").first()
@@ -537,7 +416,7 @@ def case_for_department(request, pk):
 @login_required
 @require_POST
 def extension_decide(request, pk):
-    _require_department_staff(request.user)
+    require_department_staff(request.user)
     extension = get_object_or_404(Extension.objects.select_related("case"), pk=pk)
     approve = request.POST.get("approve") == "1"
     try:
@@ -546,10 +425,10 @@ def extension_decide(request, pk):
             approve=approve,
             note=request.POST.get("note", ""),
             acting_user=request.user,
-            client_address=_address(request),
+            client_address=client_ip(request),
         )
     except CaseActionError as exc:
-        return _render_inbox(request, error=_failed(exc)[0], status=exc.status)
+        return _render_inbox(request, error=failed(exc)[0], status=exc.status)
     if approve:
         text = _("已批准 %(number)s 延期 %(days)s 个工作日，期限已顺延。")
     else:
@@ -561,12 +440,12 @@ def extension_decide(request, pk):
 @login_required
 @require_POST
 def case_decide(request, pk):
-    _require_department_staff(request.user)
+    require_department_staff(request.user)
     case = get_object_or_404(Case, pk=pk)
     try:
-        case = do_decide_case(case, acting_user=request.user, client_address=_address(request))
+        case = do_decide_case(case, acting_user=request.user, client_address=client_ip(request))
     except CaseActionError as exc:
-        return _render_inbox(request, error=_failed(exc)[0], status=exc.status)
+        return _render_inbox(request, error=failed(exc)[0], status=exc.status)
     messages.success(
         request,
         _("%(number)s 已作出决定：%(decision)s，决定文号 %(decision_number)s。")
@@ -604,188 +483,6 @@ def _suffix(file_name):
     return file_name[dot:] if dot > file_name.rfind("/") else ""
 
 
-# --- supervision ------------------------------------------------------------------------------
-
-
-def _press_counts(case_ids):
-    rows = (
-        AuditEntry.objects.filter(
-            object_type="cases.case",
-            object_id__in=[str(pk) for pk in case_ids],
-            action="press_case",
-        )
-        .values("object_id")
-        .annotate(times=Count("id"), last=Max("created_at"))
-        .order_by()
-    )
-    return {int(row["object_id"]): row for row in rows}
-
-
-def _render_supervision(request, *, error=None, status=200):
-    on = _today()
-    flagged, counts = queries.supervision_board()
-    flagged = flagged.prefetch_related(
-        Prefetch(
-            "tasks",
-            queryset=ReviewTask.objects.filter(state=TaskState.OPEN).select_related("department"),
-            to_attr="open_tasks",
-        )
-    )
-    page = Paginator(flagged, PAGE_SIZE).get_page(request.GET.get("page"))
-    pressed = _press_counts([case.pk for case in page.object_list])
-    for case in page.object_list:
-        _set_remaining(case, case.promised_deadline, on)
-        case.pressed = pressed.get(case.pk)
-    short_names = dict(
-        Department.objects.filter(
-            code__in=[row["item__lead_department__code"] for row in counts]
-        ).values_list("code", "short_name")
-    )
-    for row in counts:
-        code = row["item__lead_department__code"]
-        row["label"] = short_names.get(code) or row["item__lead_department__name"]
-    cutoff = art32_cutoff(on)
-    undecided = queries.undecided_intakes(cutoff).select_related("item", "service_point")
-    undecided_page = list(undecided[:PAGE_SIZE])
-    for intake in undecided_page:
-        intake.notice_due = workdays.add_workdays(intake.received_on, UNDECIDED_INTAKE_DAYS)
-        intake.waiting = workdays.workdays_between(intake.received_on, on)
-    context = _page_context(
-        request,
-        page=page,
-        counts=counts,
-        chart={
-            "departments": [row["label"] for row in counts],
-            "yellow": [row["yellow"] for row in counts],
-            "red": [row["red"] for row in counts],
-            "labels": {"yellow": str(Colour.YELLOW.label), "red": str(Colour.RED.label)},
-        },
-        totals={
-            "yellow": sum(row["yellow"] for row in counts),
-            "red": sum(row["red"] for row in counts),
-        },
-        undecided=undecided_page,
-        undecided_total=undecided.count()
-        if len(undecided_page) == PAGE_SIZE
-        else len(undecided_page),
-        error=error,
-        today=on,
-    )
-    return render(request, "cases/review/supervision.html", context, status=status)
-
-
-@login_required
-def supervision(request):
-    _require_supervisor(request.user)
-    return _render_supervision(request)
-
-
-@login_required
-@require_POST
-def press(request, pk):
-    _require_supervisor(request.user)
-    case = get_object_or_404(Case, pk=pk)
-    try:
-        do_press_case(
-            case,
-            message=request.POST.get("message", ""),
-            acting_user=request.user,
-            client_address=_address(request),
-        )
-    except CaseActionError as exc:
-        return _render_supervision(request, error=_failed(exc)[0], status=exc.status)
-    messages.success(request, _("已向承办部门发出督办：%(number)s") % {"number": case.number})
-    return redirect("cases:supervision")
-
-
-def _state_label(value):
-    return CaseState(value).label if value in CaseState.values else value
-
-
-def _label(choices, value):
-    return choices(value).label if value in choices.values else value
-
-
-def _audit_detail(entry):
-    """A line of what the details say, for the actions where the states alone say little."""
-    details = entry.details or {}
-    if entry.action == "colour_changed":
-        previous, colour = details.get("previous", ""), details.get("colour", "")
-        return f"{_label(Colour, previous)} → {_label(Colour, colour)}"
-    if entry.action == "complete_review":
-        decision = _label(TaskState, details.get("decision", ""))
-        return f"{details.get('department_name', '')}：{decision}"
-    if entry.action == "suspend_case":
-        return _label(SuspensionKind, details.get("kind", ""))
-    if entry.action == "resume_case":
-        return _("%(kind)s：%(start)s 至 %(end)s") % {
-            "kind": _label(SuspensionKind, details.get("kind", "")),
-            "start": details.get("started_on", ""),
-            "end": details.get("ended_on", ""),
-        }
-    if entry.action in ("request_extension", "approve_extension", "refuse_extension"):
-        days = int(details.get("days") or 0)
-        return ngettext("%(days)s 个工作日", "%(days)s 个工作日", days) % {"days": days}
-    if entry.action == "decide_case":
-        decision = _label(Decision, details.get("decision", ""))
-        return f"{decision} {details.get('decision_number', '')}".strip()
-    return ""
-
-
-@login_required
-def audit_trail(request, pk):
-    """Every recorded action on one case: who, role, when, from, to, why, from where. Read only."""
-    _require_supervisor(request.user)
-    case = get_object_or_404(Case.objects.select_related("item__lead_department"), pk=pk)
-    entries = list(
-        AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
-    for entry in entries:
-        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
-        entry.role_label = Role(entry.actor_role).label if entry.actor_role in Role.values else ""
-        entry.from_label = _state_label(entry.from_state)
-        entry.to_label = _state_label(entry.to_state)
-        entry.detail = _audit_detail(entry)
-    context = _page_context(request, case=case, entries=entries)
-    return render(request, "cases/review/audit.html", context)
-
-
-# --- notifications ----------------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    user = request.user
-    rows = visible_notifications(user).select_related("case").order_by("-created_at", "-id")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for note in page.object_list:
-        note.kind_label = NOTIFICATION_KINDS.get(note.kind, note.kind)
-    context = _page_context(
-        request,
-        page=page,
-        is_supervisor=is_supervisor(user),
-        is_department_staff=user.has_role(Role.REVIEWER, Role.HEAD),
-    )
-    return render(request, "cases/review/notifications.html", context)
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    """Mark one notification (`id`) or all of the user's unread ones as read.
-
-    A department's notification is shared: read by one member, it is read for the department.
-    """
-    unread = visible_notifications(request.user).filter(read_at=None)
-    note_id = request.POST.get("id", "")
-    if note_id.isdigit():
-        unread = unread.filter(pk=int(note_id))
-    unread.update(read_at=timezone.now())
-    return redirect("cases:notifications")
-
-
 urlpatterns = [
     path("inbox/", inbox, name="inbox"),
     path("inbox/tasks/<int:pk>/", task_detail, name="inbox_task"),
@@ -798,9 +495,4 @@ urlpatterns = [
     path("inbox/cases/<int:pk>/", case_for_department, name="inbox_case"),
     path("inbox/cases/<int:pk>/decide/", case_decide, name="inbox_case_decide"),
     path("inbox/materials/<int:pk>/", material_download, name="inbox_material"),
-    path("supervision/", supervision, name="supervision"),
-    path("supervision/cases/<int:pk>/press/", press, name="supervision_press"),
-    path("supervision/cases/<int:pk>/audit/", audit_trail, name="supervision_audit"),
-    path("notifications/", notifications, name="notifications"),
-    path("notifications/read/", notifications_read, name="notifications_read"),
 ]

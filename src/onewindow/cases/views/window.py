@@ -7,7 +7,6 @@ leaves nothing behind and the clerk gets the whole form back with the error next
 """
 
 import uuid
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -52,7 +51,12 @@ from onewindow.cases.forms import (
 )
 from onewindow.cases.models import ReviewTask
 from onewindow.cases.permissions import is_clerk
-from onewindow.cases.queries import cases_visible_to, public_timeline, undecided_intakes
+from onewindow.cases.queries import (
+    art32_cutoff,
+    cases_visible_to,
+    public_timeline,
+    undecided_intakes,
+)
 from onewindow.catalog.constants import MaterialForm
 from onewindow.catalog.queries import published_items, search_items
 from onewindow.core import workdays
@@ -75,19 +79,6 @@ def clerk_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def art32_cutoff(today=None):
-    """The latest receipt date whose intake has waited UNDECIDED_INTAKE_DAYS working days by today.
-
-    Art. 32: an intake not answered within 5 (working) days counts as accepted on receipt. The
-    calendar only counts forward, so step back until (day, today] holds enough working days.
-    """
-    today = today or timezone.localdate()
-    day = today
-    while workdays.workdays_between(day, today) < UNDECIDED_INTAKE_DAYS:
-        day -= timedelta(days=1)
-    return day
 
 
 # --- the workspace ----------------------------------------------------------------------------
