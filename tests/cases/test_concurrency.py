@@ -38,6 +38,9 @@ def race(*calls):
 
     def run(index, call):
         try:
+            # Connect first: opening a connection takes longer than the race itself, so threads
+            # connecting after the barrier would rarely overlap.
+            connection.ensure_connection()
             barrier.wait()
             results[index] = call()
         except Exception as exc:

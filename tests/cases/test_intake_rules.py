@@ -222,3 +222,37 @@ def test_the_same_idempotency_key_gives_one_case(receive):
     second = receive(idempotency_key="k-1")
 
     assert first.pk == second.pk and Case.objects.count() == 1
+
+
+def test_every_applicant_problem_is_reported_at_once(receive):
+    bad = ApplicantInput(kind="citizen", name=" ", id_number="110105194912310021", phone="123")
+
+    with pytest.raises(CaseActionError) as caught:
+        receive(applicant=bad)
+
+    fields = [line["loc"][0] for line in caught.value.detail]
+    assert fields == ["applicant.id_number", "applicant.name", "applicant.phone"]
+    assert not Case.objects.exists()
+
+
+def test_a_submitted_intake_can_be_withdrawn(receive, clerk):
+    from onewindow.cases.actions import do_withdraw_case
+
+    case = do_withdraw_case(receive(), reason="申请人改日再来", acting_user=clerk)
+
+    assert case.state == CaseState.WITHDRAWN
+
+
+def test_tolerated_materials_cannot_be_received_on_a_withdrawn_case(receive, clerk):
+    from onewindow.cases.actions import do_withdraw_case
+
+    case = do_accept_case(receive(except_names=["消防安全承诺书"]), acting_user=clerk)
+    do_withdraw_case(case, reason="不再办理", acting_user=clerk)
+    material = case.materials.get(material__name="消防安全承诺书")
+
+    with pytest.raises(CaseActionError) as caught:
+        do_receive_tolerated_materials(case, material_ids=[material.material_id], acting_user=clerk)
+
+    assert caught.value.code == "wrong_state"
+    material.refresh_from_db()
+    assert material.status == MaterialStatus.TOLERATED

@@ -162,3 +162,59 @@ def test_a_joint_case_is_capped_at_fifteen_extra_days(
     )
     case.refresh_from_db()
     assert case.extension_days == 15
+
+
+def test_an_extension_cannot_be_granted_once_the_task_is_answered(
+    case_before_national_day, reviewer_fire, head_fire
+):
+    from onewindow.cases.actions import do_complete_review
+
+    task = task_of(case_before_national_day, "XFJYDD")
+    extension = do_request_extension(task, days=3, reason="复查", acting_user=reviewer_fire)
+    do_complete_review(task, decision="approved", opinion="同意", acting_user=reviewer_fire)
+
+    extension.refresh_from_db()
+    assert extension.state == "refused"  # closed with the task
+    with pytest.raises(CaseActionError):
+        do_decide_extension(extension, approve=True, acting_user=head_fire)
+    case_before_national_day.refresh_from_db()
+    assert case_before_national_day.extension_days == 0
+
+
+def test_the_department_hears_the_heads_decision(
+    case_before_national_day, reviewer_fire, head_fire
+):
+    from onewindow.cases.models import Notification
+
+    extension = do_request_extension(
+        task_of(case_before_national_day, "XFJYDD"),
+        days=2,
+        reason="检测",
+        acting_user=reviewer_fire,
+    )
+    do_decide_extension(extension, approve=False, note="理由不充分", acting_user=head_fire)
+
+    note = Notification.objects.get(kind="extension_refused")
+    assert note.department.code == "XFJYDD" and "理由不充分" in note.text
+
+
+def test_a_case_that_is_yellow_at_acceptance_is_announced_at_once(
+    market, clerk, citizen, supervisor
+):
+    from onewindow.cases.actions import do_receive_intake
+    from onewindow.cases.models import Notification
+    from tests.cases.conftest import all_received
+    from tests.factories import ServiceItemFactory
+
+    item = ServiceItemFactory(lead_department=market, promised_limit_days=1, flow=[[(market, 1)]])
+    case = do_accept_case(
+        do_receive_intake(
+            item=item, applicant=citizen, materials=all_received(item), acting_user=clerk
+        ),
+        acting_user=clerk,
+    )
+
+    assert case.colour == Colour.YELLOW
+    kinds = set(Notification.objects.filter(case=case).values_list("kind", flat=True))
+    assert {"yellow_card", "task_yellow_card"} <= kinds
+    assert Notification.objects.filter(case=case, recipient=supervisor).exists()

@@ -22,6 +22,7 @@ class CaseState(models.TextChoices):
 OPEN_STATES = (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED)
 # States from which the applicant may withdraw and a head may terminate.
 WITHDRAWABLE_STATES = (
+    CaseState.SUBMITTED,
     CaseState.NEEDS_SUPPLEMENT,
     CaseState.ACCEPTED,
     CaseState.IN_REVIEW,

@@ -77,11 +77,15 @@ def recompute_deadlines(case, *, on=None, suspensions=None, tasks=None, extra_fi
     colour = Colour.PAUSED if paused else colour_for(case.promised_deadline, on)
     if case.state not in (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED):
         colour = Colour.NONE
-    if colour != case.colour:
+    previous = case.colour
+    if colour != previous:
         case.colour, case.colour_changed_at = colour, timezone.now()
         fields += ["colour", "colour_changed_at"]
     if fields:
         case.save(update_fields=[*fields, "updated_at"])
+    if colour != previous and colour in WARNING_COLOURS:
+        # E.g. a short promise is yellow at once, or a long stop ends past the deadline.
+        announce_case_colour(case, previous, colour)
     for task in case.tasks.filter(state=TaskState.OPEN) if tasks is None else tasks:
         due = None if paused else task_due_date(task, suspensions)
         task_colour = Colour.PAUSED if paused else colour_for(due, on)
@@ -89,14 +93,54 @@ def recompute_deadlines(case, *, on=None, suspensions=None, tasks=None, extra_fi
         if due is not None and due != task.due_date:
             task.due_date = due
             changed.append("due_date")
+        announce = task_colour != task.colour and task_colour in WARNING_COLOURS
         if task_colour != task.colour:
             task.colour = task_colour
             changed.append("colour")
         if changed:
             task.save(update_fields=changed)
+        if announce:
+            announce_task_colour(task, task_colour)
 
 
-def notify(*, kind, text, case=None, department=None, recipient=None):
+def notify(*, kind, text, case=None, department=None, department_id=None, recipient=None):
+    """An in-app message to a person, or to everyone in a department (by object or id)."""
+    if department is not None:
+        department_id = department.pk
     return Notification.objects.create(
-        kind=kind, text=text, case=case, department=department, recipient=recipient
+        kind=kind, text=text, case=case, department_id=department_id, recipient=recipient
+    )
+
+
+WARNING_COLOURS = (Colour.YELLOW, Colour.RED)
+
+
+def announce_case_colour(case, previous, colour, *, supervisors=None):
+    """A case turned yellow or red: audit it and tell the lead department and the supervisors."""
+    from onewindow.accounts.constants import Role
+    from onewindow.accounts.models import User
+
+    record(
+        case,
+        "colour_changed",
+        acting_user=None,
+        from_state=case.state,
+        previous=previous,
+        colour=colour,
+    )
+    text = f"{case.number}（{case.item.name}）{Colour(colour).label}：承诺办结日期 {case.promised_deadline}"
+    notify(kind=f"{colour}_card", case=case, department_id=case.item.lead_department_id, text=text)
+    if supervisors is None:
+        supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
+    for supervisor in supervisors:
+        notify(kind=f"{colour}_card", case=case, recipient=supervisor, text=text)
+
+
+def announce_task_colour(task, colour):
+    """A department's task turned yellow or red: tell that department."""
+    notify(
+        kind=f"task_{colour}_card",
+        case=task.case,
+        department_id=task.department_id,
+        text=f"{task.case.number} 本部门审查{Colour(colour).label}：到期日期 {task.due_date}",
     )

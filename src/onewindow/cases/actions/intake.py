@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from onewindow.cases.actions.common import (
+    WARNING_COLOURS,
+    announce_task_colour,
     lock_case,
     recompute_deadlines,
     record,
@@ -78,30 +80,54 @@ def _invalid(field_name, message):
 
 
 def clean_applicant(applicant, proxy):
-    """Validated copies of the applicant and proxy: checksums of ID numbers and credit codes."""
-    try:
-        if applicant.kind == ApplicantKind.CITIZEN:
-            id_number = validate_resident_id(applicant.id_number, field="applicant.id_number")
-        elif applicant.kind == ApplicantKind.ENTERPRISE:
-            id_number = validate_credit_code(applicant.id_number, field="applicant.id_number")
-        else:
-            raise _invalid("applicant.kind", "申请人类型无效 / Unknown applicant kind")
-        phone = validate_phone(applicant.phone, field="applicant.phone")
-        proxy_id = proxy_phone = ""
-        if proxy is not None:
-            proxy_id = validate_resident_id(proxy.id_number, field="proxy.id_number")
-            proxy_phone = validate_phone(proxy.phone, field="proxy.phone") if proxy.phone else ""
-    except InvalidIdentity as exc:
-        raise _invalid(exc.field, exc.message) from None
+    """Validated copies of the applicant and proxy: checksums of ID numbers and credit codes.
+
+    Every problem is reported at once (one 422 with a detail line per field), so that the clerk
+    corrects the form in one go.
+    """
+    problems = []
+
+    def check(validate, value, field_name):
+        try:
+            return validate(value, field=field_name)
+        except InvalidIdentity as exc:
+            problems.append((exc.field, exc.message))
+            return ""
+
+    if applicant.kind == ApplicantKind.CITIZEN:
+        id_number = check(validate_resident_id, applicant.id_number, "applicant.id_number")
+    elif applicant.kind == ApplicantKind.ENTERPRISE:
+        id_number = check(validate_credit_code, applicant.id_number, "applicant.id_number")
+    else:
+        id_number = ""
+        problems.append(("applicant.kind", "申请人类型无效 / Unknown applicant kind"))
     if not applicant.name.strip():
-        raise _invalid("applicant.name", "申请人姓名或名称必填 / Applicant name is required")
+        problems.append(("applicant.name", "申请人姓名或名称必填 / Applicant name is required"))
+    phone = check(validate_phone, applicant.phone, "applicant.phone")
     if applicant.kind == ApplicantKind.ENTERPRISE and not applicant.legal_representative.strip():
-        raise _invalid(
-            "applicant.legal_representative",
-            "法人申请须填写法定代表人 / Legal representative is required",
+        problems.append(
+            (
+                "applicant.legal_representative",
+                "法人申请须填写法定代表人 / Legal representative is required",
+            )
         )
-    if proxy is not None and not proxy.name.strip():
-        raise _invalid("proxy.name", "代办人姓名必填 / Proxy name is required")
+    proxy_id = proxy_phone = ""
+    if proxy is not None:
+        if not proxy.name.strip():
+            problems.append(("proxy.name", "代办人姓名必填 / Proxy name is required"))
+        proxy_id = check(validate_resident_id, proxy.id_number, "proxy.id_number")
+        proxy_phone = check(validate_phone, proxy.phone, "proxy.phone") if proxy.phone else ""
+    if problems:
+        raise CaseActionError(
+            "invalid_input",
+            problems[0][1]
+            if len(problems) == 1
+            else f"{problems[0][1]}（等 {len(problems)} 处错误 / and {len(problems) - 1} more）",
+            status=422,
+            detail=[
+                {"type": "invalid", "loc": [field], "msg": message} for field, message in problems
+            ],
+        )
     return id_number, phone, proxy_id, proxy_phone
 
 
@@ -383,6 +409,11 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         tasks=open_tasks,
         extra_fields=["number", "accepted_on", "supplement_due", "state"],
     )
+    if not case.item.is_on_the_spot:
+        for task in open_tasks:
+            if task.colour in WARNING_COLOURS:
+                # A step shorter than the warning window is yellow from its first day.
+                announce_task_colour(task, task.colour)
     if case.item.is_on_the_spot:
         from onewindow.cases.actions.review import decide_on_the_spot
 
@@ -504,6 +535,9 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
     if not is_clerk(acting_user):
         raise forbidden()
     case = lock_case(case)
+    require_state(
+        case, CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.DECIDED
+    )
     rows = list(
         case.materials.filter(
             material_id__in=material_ids, status=MaterialStatus.TOLERATED

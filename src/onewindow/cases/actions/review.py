@@ -17,6 +17,7 @@ from onewindow.cases.actions.common import (
 )
 from onewindow.cases.constants import (
     JOINT_EXTENSION_CAP_DAYS,
+    JOINT_TOTAL_CAP_DAYS,
     OPEN_STATES,
     SINGLE_EXTENSION_CAP_DAYS,
     WITHDRAWABLE_STATES,
@@ -55,12 +56,13 @@ def _require_reviewer(task, user):
 def do_complete_review(task, *, decision, opinion, acting_user, client_address=None):
     """A department answers its task: approve, or refuse with a reason. The last answer of a stage
     closes it (join) and opens the next; a refusal ends the flow after its stage."""
+    # Permission first: someone else's task gets 403 whatever they posted.
+    _require_reviewer(task, acting_user)
     if decision not in (TaskState.APPROVED, TaskState.REFUSED):
         raise _invalid("decision", "意见须为同意或不同意 / Decision must be approved or refused")
     opinion = (opinion or "").strip()
     if decision == TaskState.REFUSED and not opinion:
         raise _invalid("opinion", "不同意时必须填写理由 / A refusal needs a reason")
-    _require_reviewer(task, acting_user)
     # Lock the case first, always in the same order (case, then task), so that the last two
     # parallel answers of a stage are serialised and the join happens exactly once. The item is
     # only needed when the join opens a next stage (its deadlines): loaded then, not every time.
@@ -72,6 +74,7 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
     task.decided_by, task.decided_at = acting_user, timezone.now()
     task.colour = Colour.NONE
     task.save(update_fields=["state", "opinion", "decided_by", "decided_at", "colour"])
+    _close_pending_extensions(task.extensions.all(), "审查已完成，延期申请不再需要")
     record(
         case,
         "complete_review",
@@ -85,6 +88,13 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
     )
     _join_stage(case, task.stage, acting_user=acting_user)
     return task
+
+
+def _close_pending_extensions(extensions, note):
+    """A request whose task has closed can no longer be granted: it is refused with a note."""
+    extensions.filter(state=ExtensionState.REQUESTED).update(
+        state=ExtensionState.REFUSED, decided_at=timezone.now(), decision_note=note
+    )
 
 
 def _join_stage(case, stage, *, acting_user):
@@ -210,10 +220,10 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
 
 
 def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address):
+    _require_reviewer(task, acting_user)
     reason = (reason or "").strip()
     if not reason:
         raise _invalid("reason", "须说明原因 / A reason is required")
-    _require_reviewer(task, acting_user)
     case = lock_case(task.case)
     task = lock_task(task)
     require_state(case, CaseState.IN_REVIEW)
@@ -232,6 +242,14 @@ def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address
         expected_end=expected_end,
         started_by=acting_user,
     )
+    if kind == SuspensionKind.SUPPLEMENT and case.service_point_id:
+        # The window tells the applicant what to bring (一次性告知) and receives it.
+        notify(
+            kind="supplement_requested",
+            case=case,
+            department_id=case.service_point_id,
+            text=f"{case.number} {task.department.name} 要求补正材料：{reason}",
+        )
     set_state(case, CaseState.SUSPENDED)
     recompute_deadlines(case, on=on)
     record(
@@ -281,17 +299,22 @@ def do_start_special_procedure(
 def do_end_suspension(suspension, *, acting_user, client_address=None):
     """Resume the clock. The stop covers every day up to yesterday, and today if it began today."""
     case = lock_case(suspension.case)
-    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
-    if suspension.ended_on is not None:
-        raise CaseActionError("already_resumed", "该暂停已结束 / This clock stop has already ended")
+    suspension = (
+        Suspension.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=suspension.pk)
+    )
     department_id = (
         suspension.task.department_id if suspension.task_id else case.item.lead_department_id
     )
+    # Permission before state: an outsider learns nothing about the stop.
     if not (
         works_for(acting_user, department_id)
         or (suspension.kind == SuspensionKind.SUPPLEMENT and is_clerk(acting_user))
     ):
         raise forbidden()
+    if suspension.ended_on is not None:
+        raise CaseActionError("already_resumed", "该暂停已结束 / This clock stop has already ended")
     on = today()
     suspension.ended_on = on if on == suspension.started_on else on - timedelta(days=1)
     suspension.ended_by = acting_user
@@ -314,8 +337,30 @@ def do_end_suspension(suspension, *, acting_user, client_address=None):
 # --- extensions -------------------------------------------------------------------------------
 
 
-def _extension_cap(case):
-    return JOINT_EXTENSION_CAP_DAYS if case.is_joint else SINGLE_EXTENSION_CAP_DAYS
+def _check_extension_caps(case, task, days):
+    """Art. 42: one department extends by at most 10 working days; Art. 26/42: a joint case by at
+    most 15, so that it stays within 45 + 15."""
+    department_total = sum(
+        case.tasks.filter(department_id=task.department_id).values_list("extension_days", flat=True)
+    )
+    if department_total + days > SINGLE_EXTENSION_CAP_DAYS:
+        raise CaseActionError(
+            "extension_over_cap",
+            f"一个部门最多延期 {SINGLE_EXTENSION_CAP_DAYS} 个工作日（行政许可法第四十二条） / "
+            f"One department may extend by at most {SINGLE_EXTENSION_CAP_DAYS} working days",
+            status=422,
+        )
+    joint = case.is_joint
+    cap = JOINT_EXTENSION_CAP_DAYS if joint else SINGLE_EXTENSION_CAP_DAYS
+    over_total = (
+        joint and case.item.legal_limit_days + case.extension_days + days > JOINT_TOTAL_CAP_DAYS
+    )
+    if case.extension_days + days > cap or over_total:
+        raise CaseActionError(
+            "extension_over_cap",
+            f"本办件最多延期 {cap} 个工作日 / This case may be extended by at most {cap} working days",
+            status=422,
+        )
 
 
 @transaction.atomic
@@ -330,24 +375,7 @@ def do_request_extension(task, *, days, reason, acting_user, client_address=None
     require_state(task, TaskState.OPEN)
     if not isinstance(days, int) or days < 1:
         raise _invalid("days", "延期天数须为正整数 / Days must be a positive whole number")
-    department_total = sum(
-        task.case.tasks.filter(department_id=task.department_id).values_list(
-            "extension_days", flat=True
-        )
-    )
-    if department_total + days > SINGLE_EXTENSION_CAP_DAYS:
-        raise CaseActionError(
-            "extension_over_cap",
-            f"一个部门最多延期 {SINGLE_EXTENSION_CAP_DAYS} 个工作日（行政许可法第四十二条） / "
-            f"One department may extend by at most {SINGLE_EXTENSION_CAP_DAYS} working days",
-            status=422,
-        )
-    if case.extension_days + days > _extension_cap(case):
-        raise CaseActionError(
-            "extension_over_cap",
-            f"本办件最多延期 {_extension_cap(case)} 个工作日 / This case may be extended by at most {_extension_cap(case)} working days",
-            status=422,
-        )
+    _check_extension_caps(case, task, days)
     if task.extensions.filter(state=ExtensionState.REQUESTED).exists():
         raise CaseActionError(
             "extension_pending", "已有待审批的延期申请 / An extension request is already pending"
@@ -388,14 +416,14 @@ def do_decide_extension(extension, *, approve, note="", acting_user, client_addr
         )
     case = lock_case(extension.case)
     task = lock_task(extension.task)
+    require_state(case, *OPEN_STATES)
+    require_state(task, TaskState.OPEN)
     if extension.state != ExtensionState.REQUESTED:
         raise CaseActionError(
             "extension_decided", "该延期申请已审批 / This extension has already been decided"
         )
-    if approve and case.extension_days + extension.days > _extension_cap(case):
-        raise CaseActionError(
-            "extension_over_cap", "超过延期上限 / Over the extension cap", status=422
-        )
+    if approve:
+        _check_extension_caps(case, task, extension.days)
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     extension.decided_by, extension.decided_at, extension.decision_note = (
         acting_user,
@@ -409,6 +437,13 @@ def do_decide_extension(extension, *, approve, note="", acting_user, client_addr
         case.extension_days += extension.days
         case.save(update_fields=["extension_days", "updated_at"])
         recompute_deadlines(case)
+    decided = "批准" if approve else "不批准"
+    notify(
+        kind="extension_approved" if approve else "extension_refused",
+        case=case,
+        department=task.department,
+        text=f"{case.number} 延期 {extension.days} 个工作日：负责人{decided}。{extension.decision_note}".strip(),
+    )
     record(
         case,
         "approve_extension" if approve else "refuse_extension",
@@ -437,6 +472,7 @@ def _end_early(case, *, state, action, reason, acting_user, client_address):
         state=StageState.CANCELLED
     )
     case.suspensions.filter(ended_on__isnull=True).update(ended_on=today(), ended_by=acting_user)
+    _close_pending_extensions(case.extensions.all(), "办件已撤回或终止")
     case.reason, case.colour = reason, Colour.NONE
     set_state(case, state, extra_fields=["reason", "colour"])
     record(

@@ -5,7 +5,14 @@ from django.utils import timezone
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
-from onewindow.cases.actions.common import lock_case, notify, record, today
+from onewindow.cases.actions.common import (
+    announce_case_colour,
+    announce_task_colour,
+    lock_case,
+    notify,
+    record,
+    today,
+)
 from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
 from onewindow.cases.deadlines import colour_for, yellow_from
 from onewindow.cases.errors import CaseActionError, forbidden
@@ -41,18 +48,7 @@ def do_refresh_colours(*, on=None):
         case.colour, case.colour_changed_at = colour, timezone.now()
         case.save(update_fields=["colour", "colour_changed_at"])
         changed_cases += 1
-        record(
-            case,
-            "colour_changed",
-            acting_user=None,
-            from_state=case.state,
-            previous=previous,
-            colour=colour,
-        )
-        text = f"{case.number}（{case.item.name}）{Colour(colour).label}：承诺办结日期 {case.promised_deadline}"
-        notify(kind=f"{colour}_card", case=case, department=case.item.lead_department, text=text)
-        for supervisor in supervisors:
-            notify(kind=f"{colour}_card", case=case, recipient=supervisor, text=text)
+        announce_case_colour(case, previous, colour, supervisors=supervisors)
 
     changed_tasks = 0
     tasks = (
@@ -68,12 +64,7 @@ def do_refresh_colours(*, on=None):
         task.colour = colour
         task.save(update_fields=["colour"])
         changed_tasks += 1
-        notify(
-            kind=f"task_{colour}_card",
-            case=task.case,
-            department=task.department,
-            text=f"{task.case.number} 本部门审查{Colour(colour).label}：到期日期 {task.due_date}",
-        )
+        announce_task_colour(task, colour)
     return {"cases": changed_cases, "tasks": changed_tasks}
 
 
