@@ -145,3 +145,9 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 ONEWINDOW_MAX_UPLOAD_BYTES = env.int("ONEWINDOW_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Working days an applicant has to hand in tolerated missing materials (容缺) by default.
 ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS = env.int("ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS", default=5)
+# Public progress lookups per client address and minute (page and API share the counter).
+ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = env.int("ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE", default=10)
+
+# The rate limiter's counters. One process: memory. Several web processes: a shared cache, e.g.
+# CACHE_URL=redis://127.0.0.1:6379/0 (django-environ syntax), so that limits hold across them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://onewindow")}

@@ -11,6 +11,7 @@ import binascii
 import json
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
 from ninja import Field, File, Header, Query, Router, Schema, Status, UploadedFile
@@ -57,7 +58,7 @@ from onewindow.core.models import AuditEntry
 router = Router(tags=["cases"], auth=API_AUTH)
 
 # The public progress query: enough for a person retyping a number, too few to guess secrets.
-PROGRESS_RATE_LIMIT = 10
+PROGRESS_RATE_LIMIT = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
 PROGRESS_RATE_WINDOW_SECONDS = 60
 
 INBOX_PAGE_SIZE = 20

@@ -6,6 +6,7 @@ exist, and the secret is never echoed back, so the page cannot be used to find o
 exist. Lookups are rate-limited per client address.
 """
 
+from django.conf import settings
 from django.shortcuts import render
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
@@ -15,7 +16,7 @@ from onewindow.cases.forms import ProgressQueryForm
 from onewindow.cases.queries import current_step, find_for_progress, public_timeline
 from onewindow.core import ratelimit
 
-LOOKUPS_PER_WINDOW = 10
+LOOKUPS_PER_WINDOW = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
 WINDOW_SECONDS = 60
 
 # The applicant's road, for the progress bar: which step each state has reached.
