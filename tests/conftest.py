@@ -11,6 +11,12 @@ def _chinese_first(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Personas are made with a password; the default PBKDF2 costs ~0.2 s per user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_default_calendar():
     # A test's rollback sends no signals, so a calendar cached from a test's rows would outlive them.
     workdays.invalidate()

@@ -26,12 +26,6 @@ pytestmark = pytest.mark.django_db
 INBOX = "/api/cases/inbox"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Staff are made with a password; the default PBKDF2 costs ~0.2 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def reviewer(db):
     market = DepartmentFactory(code="SCJGJ", name="惠州市惠阳区市场监督管理局")

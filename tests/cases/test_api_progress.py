@@ -17,12 +17,6 @@ PROGRESS = "/api/cases/progress"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Personas are made with a password; the default PBKDF2 costs ~0.2 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # The limiter counts in the default cache, which outlives a test's database rollback.
     cache.clear()

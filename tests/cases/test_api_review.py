@@ -20,12 +20,6 @@ from tests.openapi import ApiClient
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Personas are made with a password; the default PBKDF2 costs ~0.2 s per user.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 INBOX = "/api/cases/inbox"
 
 

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_audit_row_cannot_be_updated():
-    entry = audit.record(action="accept_case", object_type="cases.case", object_id="1", to_state="accepted")
+    entry = audit.record(
+        action="accept_case", object_type="cases.case", object_id="1", to_state="accepted"
+    )
 
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(to_state="closed")
@@ -20,7 +22,9 @@ def test_an_audit_row_cannot_be_updated():
     assert entry.to_state == "accepted"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test runner's flush")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test runner's flush"
+)
 def test_an_audit_row_cannot_be_deleted_on_postgresql():
     entry = audit.record(action="accept_case", object_type="cases.case", object_id="1")
 
