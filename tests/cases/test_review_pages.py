@@ -532,3 +532,26 @@ def test_notifications_show_a_badge_and_can_be_marked_read(
     client.post(reverse("cases:notifications_read"))
     assert not Notification.objects.filter(read_at=None).exists()
     assert "dept-badge" not in page_text(client.get(INBOX))
+
+
+def test_the_lead_departments_head_terminates_a_case_from_the_task_page(
+    client, accepted_case, head_market, head_fire
+):
+    from onewindow.cases.constants import CaseState
+
+    task = accepted_case.tasks.get(department__code="SCJGJ", stage__position=0)
+    fire_task = accepted_case.tasks.get(department__code="XFJYDD", stage__position=0)
+    client.force_login(head_fire)
+    refused = client.post(f"/inbox/tasks/{fire_task.pk}/terminate/", {"reason": "越权"})
+    accepted_case.refresh_from_db()
+    assert refused.status_code == 403 and accepted_case.state == CaseState.IN_REVIEW
+
+    client.force_login(head_market)
+    page = client.get(f"/inbox/tasks/{task.pk}/")
+    assert "终止办理" in page.content.decode()
+    empty = client.post(f"/inbox/tasks/{task.pk}/terminate/", {"reason": " "})
+    assert empty.status_code == 422
+    done = client.post(f"/inbox/tasks/{task.pk}/terminate/", {"reason": "申请人提供虚假材料"})
+
+    accepted_case.refresh_from_db()
+    assert done.status_code == 302 and accepted_case.state == CaseState.TERMINATED

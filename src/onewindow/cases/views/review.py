@@ -30,9 +30,11 @@ from onewindow.cases.actions import (
     do_request_extension,
     do_request_supplement,
     do_start_special_procedure,
+    do_terminate_case,
 )
 from onewindow.cases.actions.review import awaiting_decision
 from onewindow.cases.constants import (
+    WITHDRAWABLE_STATES,
     CaseState,
     Colour,
     ExtensionState,
@@ -265,6 +267,8 @@ def _render_task(request, pk, *, failed=None, error=None, status=200):
             e.task_id == task.pk and e.state == ExtensionState.REQUESTED for e in extensions
         ),
         can_decide=works_for(user, case.item.lead_department_id) and awaiting_decision(case),
+        can_terminate=heads(user, case.item.lead_department_id)
+        and case.state in WITHDRAWABLE_STATES,
         special_procedures=SPECIAL_PROCEDURES,
         failed=failed,
         error=error,
@@ -459,6 +463,26 @@ def case_decide(request, pk):
 
 
 @login_required
+@require_POST
+def case_terminate(request, pk):
+    """A head of the lead department ends the case (终止办理), with a reason."""
+    task = _task_for(request.user, pk)
+    return _run(
+        request,
+        pk,
+        "terminate",
+        lambda: do_terminate_case(
+            task.case,
+            reason=request.POST.get("reason", ""),
+            acting_user=request.user,
+            client_address=client_ip(request),
+        ),
+        _("办件已终止。"),
+        done_url=reverse("cases:inbox"),
+    )
+
+
+@login_required
 def material_download(request, pk):
     """A scanned material, for anyone who may see the case; streamed with its sniffed type."""
     material = get_object_or_404(CaseMaterial.objects.select_related("material"), pk=pk)
@@ -494,5 +518,6 @@ urlpatterns = [
     path("inbox/extensions/<int:pk>/decide/", extension_decide, name="inbox_extension_decide"),
     path("inbox/cases/<int:pk>/", case_for_department, name="inbox_case"),
     path("inbox/cases/<int:pk>/decide/", case_decide, name="inbox_case_decide"),
+    path("inbox/tasks/<int:pk>/terminate/", case_terminate, name="inbox_task_terminate"),
     path("inbox/materials/<int:pk>/", material_download, name="inbox_material"),
 ]
