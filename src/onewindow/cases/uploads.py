@@ -28,6 +28,14 @@ class CheckedUpload:
         return len(self.content)
 
 
+def _size(n):
+    """20 MB, 1.5 MB, 300 KB: the limit as a person reads it (Django's filesizeformat is localised)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= factor:
+            return f"{n / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} B"
+
+
 def sniff(content):
     """The content type by magic bytes; OFD (GB/T 33190) is a ZIP package holding OFD.xml."""
     if content.startswith(b"%PDF-"):
@@ -54,7 +62,7 @@ def check_upload(uploaded_file, *, field="file"):
     if uploaded_file.size > limit:
         raise CaseActionError(
             "upload_too_large",
-            f"文件超过 {limit // (1024 * 1024)} MB 上限 / File exceeds the {limit // (1024 * 1024)} MB limit",
+            f"文件超过 {_size(limit)} 上限 / File exceeds the {_size(limit)} limit",
             status=413,
             detail=[{"type": "too_large", "loc": [field], "msg": uploaded_file.name}],
         )
