@@ -1,17 +1,17 @@
-"""Benchmark: a department's inbox and the public progress query over 100,000 cases, one JSON line.
+"""Benchmark: a department's inbox and the public progress query over 100,000 cases; one JSON line.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/inbox.py [--cases N] [--samples N] [--explain]
 
-Runs on the database named by DATABASE_URL (a fresh SQLite file in a temporary directory when it is
-unset; the targets are for PostgreSQL). It migrates the database, then seeds N cases (default
-100,000) unless an earlier run already did: 15 departments, 15 items whose single stage has 3 of
-them reviewing in parallel, so that every department reviews a fifth of the cases. One case in ten
-is open (in review, one department has answered, two still review, due dates spread around today);
-the others are delivered. Each case has its stage, its tasks and the audit entries its actions
-would have written (7 for a delivered case, 3 for an open one). The seed writes rows with
-bulk_create: it is a benchmark fixture, not a way to create cases.
+Runs on the database named by DATABASE_URL (when it is unset, a SQLite file in the temporary
+directory that later runs reuse; the targets are for PostgreSQL). It migrates the database, then
+seeds N cases (default 100,000) unless an earlier run already did: 15 departments, 15 items whose
+single stage has 3 of them reviewing in parallel, so that every department reviews a fifth of the
+cases. One case in ten is open (in review, one department has answered, two still review, due
+dates spread around today); the others are delivered. Each case has its stage, its tasks and the
+audit entries its actions would have written (7 for a delivered case, 3 for an open one). The seed
+writes rows with bulk_create: it is a benchmark fixture, not a way to create cases.
 
-It then times, in random order, `--samples` calls of each query as the pages run them:
+It then times `--samples` calls of each query, as the pages run them:
 
 - inbox: `queries.inbox(department)[:20]` evaluated, for a department picked at random;
 - progress: `queries.find_for_progress(number, secret)` and `queries.public_timeline(case)` for a
@@ -49,8 +49,9 @@ CHUNK = 2_000
 
 def setup_django():
     if not os.environ.get("DATABASE_URL"):
-        directory = tempfile.mkdtemp(prefix="onewindow-inbox-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/inbox.sqlite3"
+        # A fixed file in the temporary directory, so that the next run reuses the seeded cases.
+        path = Path(tempfile.gettempdir()) / "onewindow-bench-inbox.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     import django
 
     django.setup()
