@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from onewindow.catalog.constants import ItemStatus, Requirement, WindowClass
 from tests.factories import ServiceItemFactory
+from tests.openapi import assert_matches_openapi
 
 pytestmark = pytest.mark.django_db
 
@@ -43,63 +44,6 @@ def fire_check(market, fire):
         requirement=Requirement.TOLERATED, e_licence_type="business_licence"
     )
     return item
-
-
-# --- a small structural check of responses against the published OpenAPI document ---
-
-
-def _resolve(schema, spec):
-    while "$ref" in schema:
-        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
-def _matches(value, schema, spec, path="$"):
-    """Assert that value has the shape schema promises: types, required keys, no stray keys."""
-    schema = _resolve(schema, spec)
-    options = schema.get("anyOf") or schema.get("oneOf")
-    if options:
-        errors = []
-        for option in options:
-            try:
-                _matches(value, option, spec, path)
-                return
-            except AssertionError as exc:
-                errors.append(str(exc))
-        raise AssertionError(f"{path}: matches no option: {errors}")
-    kind = schema.get("type")
-    if kind == "object" or "properties" in schema:
-        assert isinstance(value, dict), f"{path}: expected object, got {value!r}"
-        properties = schema.get("properties", {})
-        for key in schema.get("required", []):
-            assert key in value, f"{path}: missing {key}"
-        for key, item in value.items():
-            if key not in properties and (schema.get("additionalProperties") or not properties):
-                continue  # a free-form object (dict[str, Any]) documents no keys
-            assert key in properties, f"{path}: {key} is not in the schema"
-            _matches(item, properties[key], spec, f"{path}.{key}")
-    elif kind == "array":
-        assert isinstance(value, list), f"{path}: expected array"
-        for index, item in enumerate(value):
-            _matches(item, schema["items"], spec, f"{path}[{index}]")
-    elif kind == "string":
-        assert isinstance(value, str), f"{path}: expected string, got {value!r}"
-        if "enum" in schema:
-            assert value in schema["enum"], f"{path}: {value!r} not in enum"
-    elif kind == "integer":
-        assert isinstance(value, int) and not isinstance(value, bool), f"{path}: expected integer"
-    elif kind == "boolean":
-        assert isinstance(value, bool), f"{path}: expected boolean"
-    elif kind == "null":
-        assert value is None, f"{path}: expected null"
-
-
-def assert_matches_openapi(client, response, path, method="get"):
-    spec = client.get("/api/openapi.json").json()
-    operation = spec["paths"][path][method]
-    documented = operation["responses"][str(response.status_code)]
-    schema = documented["content"]["application/json"]["schema"]
-    _matches(response.json(), schema, spec)
 
 
 # --- lists ---
