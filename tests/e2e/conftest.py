@@ -1,12 +1,15 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from onewindow.catalog.constants import ConstructionStage, ItemType, WindowClass
 from onewindow.catalog.models import FlowStep
+from onewindow.core import workdays
 from tests.factories import DepartmentFactory, ServiceItemFactory
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
@@ -304,3 +307,13 @@ def guide_catalogue(transactional_db):
         flow=[[(police, 3)]],
         material_names=["户口迁移申请表", "居民户口簿", "居民身份证"],
     )
+
+
+def workdays_ago(n):
+    """The date n working days before today (for intakes that have waited, Art. 32)."""
+    day = timezone.localdate()
+    while n > 0:
+        day -= timedelta(days=1)
+        if workdays.is_workday(day):
+            n -= 1
+    return day

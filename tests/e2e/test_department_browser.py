@@ -2,7 +2,7 @@
 tasks, filtering it, and the supervisor's board with its chart and pressing (督办)."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,20 +21,12 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.models import ReviewTask
 from onewindow.core import workdays
+from tests.e2e.conftest import workdays_ago
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "onewindow-test"
-
-
-def workdays_ago(n):
-    day = timezone.localdate()
-    while n > 0:
-        day -= timedelta(days=1)
-        if workdays.is_workday(day):
-            n -= 1
-    return day
 
 
 def on_day(day):

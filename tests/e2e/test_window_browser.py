@@ -7,12 +7,11 @@ Uses the Chromium fixtures (`browser`, `page`, `screenshots`) and the district c
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from onewindow.cases.actions import (
@@ -24,7 +23,7 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.models import Case
 from onewindow.catalog.models import ServiceItem
-from onewindow.core import workdays
+from tests.e2e.conftest import workdays_ago
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,15 +31,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "onewindow-test"
 CREDIT_CODE = "91110000600037341L"
 PHONE = "13902751234"
-
-
-def workdays_ago(n):
-    day = timezone.localdate()
-    while n > 0:
-        day -= timedelta(days=1)
-        if workdays.is_workday(day):
-            n -= 1
-    return day
 
 
 @pytest.fixture

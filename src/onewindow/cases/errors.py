@@ -26,3 +26,13 @@ def forbidden(message="无权执行此操作 / You are not allowed to do this"):
 
 def not_found(what="办件不存在 / Case not found"):
     return CaseActionError("not_found", what, status=404)
+
+
+def invalid_input(field_name, message):
+    """422 for one bad field: the message, and a detail line naming the field."""
+    return CaseActionError(
+        "invalid_input",
+        message,
+        status=422,
+        detail=[{"type": "invalid", "loc": [field_name], "msg": message}],
+    )

@@ -27,7 +27,7 @@ from onewindow.cases.constants import (
     TaskState,
 )
 from onewindow.cases.deadlines import colour_for, task_due_date
-from onewindow.cases.errors import CaseActionError, forbidden
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Case, CaseMaterial, CaseStage, IdempotencyKey, ReviewTask
 from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
@@ -68,15 +68,6 @@ class MaterialInput:
     defect: str = ""
     upload: object = None
     sha256: str = field(default="")
-
-
-def _invalid(field_name, message):
-    return CaseActionError(
-        "invalid_input",
-        message,
-        status=422,
-        detail=[{"type": "invalid", "loc": [field_name], "msg": message}],
-    )
 
 
 def clean_applicant(applicant, proxy):
@@ -143,7 +134,7 @@ def _apply_material_lines(case, lines, *, materials_by_id, now, existing=None):
     for line in lines:
         material = materials_by_id.get(line.material_id)
         if material is None:
-            raise _invalid(
+            raise invalid_input(
                 "materials",
                 f"材料 {line.material_id} 不属于该事项 / Material {line.material_id} is not part of this item",
             )
@@ -376,7 +367,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         if supplement_due is None:
             supplement_due = workdays.add_workdays(on, settings.ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS)
         if supplement_due <= on:
-            raise _invalid(
+            raise invalid_input(
                 "supplement_due",
                 "容缺补齐期限须晚于今天 / The supplement-by date must be after today",
             )
@@ -471,7 +462,7 @@ def do_issue_supplement_notice(case, *, defects, acting_user, client_address=Non
     for material_id, reason in (defects or {}).items():
         row = rows.get(int(material_id))
         if row is None:
-            raise _invalid(
+            raise invalid_input(
                 "defects",
                 f"材料 {material_id} 不属于该办件 / Material {material_id} is not on this case",
             )
@@ -512,7 +503,7 @@ def do_not_accept(case, *, reason, acting_user, client_address=None):
     if not is_clerk(acting_user):
         raise forbidden()
     if not (reason or "").strip():
-        raise _invalid("reason", "不予受理须说明理由 / A reason is required")
+        raise invalid_input("reason", "不予受理须说明理由 / A reason is required")
     case = lock_case(case)
     require_state(case, CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
     from_state = case.state
@@ -544,7 +535,7 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
         ).select_related("material")
     )
     if len(rows) != len(set(material_ids)):
-        raise _invalid(
+        raise invalid_input(
             "material_ids",
             "只能补收容缺材料 / Only tolerated missing materials can be received here",
         )

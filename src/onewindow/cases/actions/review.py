@@ -30,19 +30,10 @@ from onewindow.cases.constants import (
     SuspensionKind,
     TaskState,
 )
-from onewindow.cases.errors import CaseActionError, forbidden
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Extension, Suspension
 from onewindow.cases.permissions import heads, is_clerk, works_for
 from onewindow.core import numbering
-
-
-def _invalid(field_name, message):
-    return CaseActionError(
-        "invalid_input",
-        message,
-        status=422,
-        detail=[{"type": "invalid", "loc": [field_name], "msg": message}],
-    )
 
 
 def _require_reviewer(task, user):
@@ -59,10 +50,12 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
     # Permission first: someone else's task gets 403 whatever they posted.
     _require_reviewer(task, acting_user)
     if decision not in (TaskState.APPROVED, TaskState.REFUSED):
-        raise _invalid("decision", "意见须为同意或不同意 / Decision must be approved or refused")
+        raise invalid_input(
+            "decision", "意见须为同意或不同意 / Decision must be approved or refused"
+        )
     opinion = (opinion or "").strip()
     if decision == TaskState.REFUSED and not opinion:
-        raise _invalid("opinion", "不同意时必须填写理由 / A refusal needs a reason")
+        raise invalid_input("opinion", "不同意时必须填写理由 / A refusal needs a reason")
     # Lock the case first, always in the same order (case, then task), so that the last two
     # parallel answers of a stage are serialised and the join happens exactly once. The item is
     # only needed when the join opens a next stage (its deadlines): loaded then, not every time.
@@ -190,7 +183,7 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
     if not is_clerk(acting_user):
         raise forbidden()
     if not (collected_by or "").strip():
-        raise _invalid("collected_by", "须填写领取人 / Who collected it is required")
+        raise invalid_input("collected_by", "须填写领取人 / Who collected it is required")
     case = lock_case(case, related=())
     require_state(case, CaseState.DECIDED)
     # supplement_due is set while tolerated materials are outstanding (do_accept_case) and cleared
@@ -223,14 +216,14 @@ def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address
     _require_reviewer(task, acting_user)
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", "须说明原因 / A reason is required")
+        raise invalid_input("reason", "须说明原因 / A reason is required")
     case = lock_case(task.case)
     task = lock_task(task)
     require_state(case, CaseState.IN_REVIEW)
     require_state(task, TaskState.OPEN)
     on = today()
     if expected_end is not None and expected_end < on:
-        raise _invalid(
+        raise invalid_input(
             "expected_end", "预计结束日期不能早于今天 / The expected end cannot be in the past"
         )
     suspension = Suspension.objects.create(
@@ -284,7 +277,7 @@ def do_start_special_procedure(
 ):
     """Hearing, expert review, inspection, testing, public notice…: not counted in the limit (Art. 45)."""
     if kind not in SuspensionKind.values or kind == SuspensionKind.SUPPLEMENT:
-        raise _invalid("kind", "特别程序类型无效 / Unknown special procedure")
+        raise invalid_input("kind", "特别程序类型无效 / Unknown special procedure")
     return _stop_clock(
         task,
         kind=kind,
@@ -368,13 +361,13 @@ def do_request_extension(task, *, days, reason, acting_user, client_address=None
     _require_reviewer(task, acting_user)
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", "须说明延期理由 / A reason is required")
+        raise invalid_input("reason", "须说明延期理由 / A reason is required")
     case = lock_case(task.case)
     task = lock_task(task)
     require_state(case, *OPEN_STATES)
     require_state(task, TaskState.OPEN)
     if not isinstance(days, int) or days < 1:
-        raise _invalid("days", "延期天数须为正整数 / Days must be a positive whole number")
+        raise invalid_input("days", "延期天数须为正整数 / Days must be a positive whole number")
     _check_extension_caps(case, task, days)
     if task.extensions.filter(state=ExtensionState.REQUESTED).exists():
         raise CaseActionError(
@@ -463,7 +456,7 @@ def do_decide_extension(extension, *, approve, note="", acting_user, client_addr
 def _end_early(case, *, state, action, reason, acting_user, client_address):
     reason = (reason or "").strip()
     if not reason:
-        raise _invalid("reason", "须说明原因 / A reason is required")
+        raise invalid_input("reason", "须说明原因 / A reason is required")
     from_state = case.state
     case.tasks.filter(state__in=[TaskState.OPEN, TaskState.PENDING]).update(
         state=TaskState.CANCELLED, colour=Colour.NONE
