@@ -415,7 +415,7 @@ def test_a_supervisor_reads_the_audit_trail(api, accepted_case, supervisor, cler
 
     assert response.status_code == 200
     entries = response.json()
-    assert [e["action"] for e in entries] == ["receive_intake", "accept_case"]
+    assert [e["action"] for e in entries] == ["receive_intake", "accept_case", "start_review"]
     accept = entries[1]
     assert accept["actor"] == {"username": "clerk", "full_name": "陈晓"}
     assert accept["role"] == {"value": "clerk", "label": "综合窗口受理人员"}

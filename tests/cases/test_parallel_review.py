@@ -156,12 +156,21 @@ def test_every_action_writes_an_audit_row_with_who_and_states(accepted_case, cle
     rows = AuditEntry.objects.filter(
         object_type="cases.case", object_id=str(accepted_case.pk)
     ).order_by("id")
-    assert [r.action for r in rows] == ["receive_intake", "accept_case", "complete_review"]
-    accept = rows[1]
+    assert [r.action for r in rows] == [
+        "receive_intake",
+        "accept_case",
+        "start_review",
+        "complete_review",
+    ]
+    accept, start, review = rows[1], rows[2], rows[3]
     assert (accept.actor, accept.actor_role, accept.from_state, accept.to_state) == (
         clerk,
         "clerk",
         CaseState.SUBMITTED,
         CaseState.ACCEPTED,
     )
-    assert rows[2].client_address == "10.0.0.8" and rows[2].actor == reviewer_fire
+    assert accept.details["number"] == accepted_case.number
+    # Accepted, then in review: the second transition has its own row.
+    assert (start.from_state, start.to_state) == (CaseState.ACCEPTED, CaseState.IN_REVIEW)
+    assert review.client_address == "10.0.0.8" and review.actor == reviewer_fire
+    assert review.details["department"] == "XFJYDD" and review.details["decision"] == "approved"

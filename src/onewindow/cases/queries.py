@@ -147,6 +147,7 @@ ACTION_LABELS = {
     "issue_supplement_notice": gettext_lazy("一次性告知补正材料"),
     "update_intake_materials": gettext_lazy("补交材料"),
     "accept_case": gettext_lazy("受理"),
+    "start_review": gettext_lazy("转入部门审查"),
     "not_accept": gettext_lazy("不予受理"),
     "complete_review": gettext_lazy("部门审查完成"),
     "suspend_case": gettext_lazy("暂停计时（特别程序或补正）"),

@@ -1,46 +1,51 @@
-"""Gap-free counters for case numbers and decision numbers.
+"""Gap-free counters for case numbers and decision numbers, as statements of a core.batch.Batch.
 
-The counter row is created or incremented by one upsert inside the caller's transaction: on
+The counter row is created or incremented by one upsert inside the action's transaction: on
 PostgreSQL the row lock serialises concurrent intakes, on SQLite the IMMEDIATE transaction does. Two
-clerks never get the same number, and a rolled-back intake gives its number back.
+clerks never get the same number, and a rolled-back action gives its number back. The number is
+then read by a subquery of the statement that stores it, so no round trip is spent on it.
 """
 
-from django.db import connection
+from onewindow.core.batch import Sql
 
-from onewindow.core.models import NumberSequence
-
-# INSERT … ON CONFLICT DO UPDATE … RETURNING (PostgreSQL; SQLite ≥ 3.35): one round trip instead of
-# UPDATE, SELECT and, on the first number of a day, a savepoint around the INSERT. Concurrent first
-# numbers of a day need no retry either: the loser of the INSERT race waits and then updates.
+# INSERT … ON CONFLICT DO UPDATE (PostgreSQL; SQLite ≥ 3.35): concurrent first numbers of a day need
+# no retry: the loser of the INSERT race waits for the winner's row and then increments it.
+# (SQLite needs the WHERE to read ON CONFLICT as the upsert clause, not as part of the SELECT.)
 _UPSERT = (
-    "INSERT INTO {table} ({key}, {value}) VALUES (%s, 1) "
-    "ON CONFLICT ({key}) DO UPDATE SET {value} = {table}.{value} + 1 "
-    "RETURNING {value}"
+    'INSERT INTO core_numbersequence ("key", last_value) SELECT {key}, 1 WHERE true '
+    'ON CONFLICT ("key") DO UPDATE SET last_value = core_numbersequence.last_value + 1'
 )
+CASE_SEQUENCE_LIMIT = 999_999
 
 
-def next_value(key):
-    """The next value (1, 2, …) of the counter named `key`, e.g. "case:20261125"."""
-    quote = connection.ops.quote_name
-    sql = _UPSERT.format(
-        table=quote(NumberSequence._meta.db_table),
-        key=quote(NumberSequence._meta.get_field("key").column),
-        value=quote(NumberSequence._meta.get_field("last_value").column),
+def _increment(batch, key):
+    """Create or increment the counter named by `key` (a Sql expression); return its value as Sql."""
+    batch.execute(_UPSERT.format(key=key.text), key.params)
+    return Sql(f'(SELECT last_value FROM core_numbersequence WHERE "key" = {key.text})', key.params)
+
+
+def case_number(batch, region_code, day):
+    """441303 + 20261125 + 000017: region code, date, 6-digit daily sequence (as Sql)."""
+    value = _increment(batch, Sql("%s", (f"case:{day:%Y%m%d}",)))
+    batch.check(
+        f"CASE WHEN {value.text} > %s THEN 'case_numbers_exhausted' ELSE '' END",
+        (*value.params, CASE_SEQUENCE_LIMIT),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
-        return cursor.fetchone()[0]
+    # 1000000 + 17 = "1000017": the last six characters are the zero-padded sequence.
+    return Sql(
+        f"%s || substr(CAST(1000000 + {value.text} AS TEXT), 2)",
+        (f"{region_code}{day:%Y%m%d}", *value.params),
+    )
 
 
-def case_number(region_code, day):
-    """441303 + 20261125 + 000017: region code, date, 6-digit daily sequence."""
-    value = next_value(f"case:{day:%Y%m%d}")
-    if value > 999_999:
-        raise OverflowError(f"more than 999,999 cases on {day}")
-    return f"{region_code}{day:%Y%m%d}{value:06d}"
-
-
-def decision_number(department_code, year):
-    """SCJGJ〔2026〕17号: per issuing department and year, as Chinese official documents are numbered."""
-    value = next_value(f"decision:{department_code}:{year}")
-    return f"{department_code}〔{year}〕{value}号"
+def decision_number(batch, department_code, year):
+    """SCJGJ〔2026〕17号: per issuing department and year, as Chinese official documents are
+    numbered. `department_code` is a Sql expression (read in the same statement)."""
+    code = department_code
+    value = _increment(
+        batch, Sql(f"'decision:' || {code.text} || ':' || %s", (*code.params, str(year)))
+    )
+    return Sql(
+        f"{code.text} || '〔' || %s || '〕' || CAST({value.text} AS TEXT) || '号'",
+        (*code.params, str(year), *value.params),
+    )

@@ -1,37 +1,42 @@
 """One-window intake (一窗受理): receive materials for any item, then accept, accept with tolerated
 missing materials (容缺受理), issue a one-time notice (一次性告知), or refuse acceptance (不予受理)."""
 
-from dataclasses import dataclass, field
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import (
     WARNING_COLOURS,
-    announce_task_colour,
     lock_case,
-    recompute_deadlines,
     record,
     require_state,
     set_state,
     today,
 )
+from onewindow.cases.actions.review import decide_on_the_spot
 from onewindow.cases.constants import (
     ApplicantKind,
     CaseState,
+    Colour,
     IntakeChannel,
     MaterialStatus,
     StageState,
     TaskState,
 )
-from onewindow.cases.deadlines import colour_for, task_due_date
-from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
+from onewindow.cases.deadlines import colour_for
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
 from onewindow.cases.models import Case, CaseMaterial, CaseStage, IdempotencyKey, ReviewTask
 from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
+from onewindow.core.batch import Batch, CheckFailed, Sql
 from onewindow.core.identity import (
     InvalidIdentity,
     validate_credit_code,
@@ -122,75 +127,106 @@ def clean_applicant(applicant, proxy):
     return id_number, phone, proxy_id, proxy_phone
 
 
-def _apply_material_lines(case, lines, *, materials_by_id, now, existing=None):
-    """Write the checklist lines; an unknown material id is an error.
+def _line_values(line, material, now, *, received_at=None):
+    """The checklist row's fields for what the clerk ticked (the file, when any, is saved later)."""
+    if line.received:
+        values = {
+            "status": MaterialStatus.RECEIVED,
+            "form": line.form or material.form,
+            "copies": line.copies or material.copies,
+            "defect": "",
+            "received_at": received_at or now,
+        }
+    else:
+        if line.defect:
+            status = MaterialStatus.DEFECTIVE
+        elif material.requirement == Requirement.OPTIONAL:
+            status = MaterialStatus.NOT_REQUIRED
+        else:
+            status = MaterialStatus.MISSING
+        values = {"status": status, "defect": line.defect}
+    if line.upload is None and line.sha256:
+        values["sha256"] = line.sha256
+    return values
 
-    `existing` maps material id → the case's rows; a new intake passes {} (it has none yet). New
-    rows are inserted with one bulk INSERT.
-    """
-    if existing is None:
-        existing = {cm.material_id: cm for cm in case.materials.all()}
-    new_rows = {}
+
+def _unticked_status(material):
+    """Materials the clerk did not tick at all are missing (required) or simply not handed in."""
+    if material.requirement == Requirement.OPTIONAL:
+        return MaterialStatus.NOT_REQUIRED
+    return MaterialStatus.MISSING
+
+
+def _material(materials_by_id, line):
+    material = materials_by_id.get(line.material_id)
+    if material is None:
+        raise invalid_input(
+            "materials",
+            f"材料 {line.material_id} 不属于该事项 / Material {line.material_id} is not part of this item",
+        )
+    return material
+
+
+class SavedScans:
+    """Scans written to storage for one action; deleted again when the action fails, so that a
+    rolled-back intake leaves no file behind."""
+
+    def __init__(self):
+        self.names = []
+
+    def save(self, material, upload):
+        from onewindow.cases.uploads import ALLOWED
+
+        # The case may not have an id yet (a new intake): a random name, under the field's folder.
+        field_file = CaseMaterial._meta.get_field("file")
+        name = field_file.generate_filename(
+            None, f"{uuid.uuid4().hex}-{material.pk}{ALLOWED.get(upload.content_type, '')}"
+        )
+        saved = field_file.storage.save(name, ContentFile(upload.content))
+        self.names.append(saved)
+        return {
+            "file": saved,
+            "file_name": upload.name,
+            "content_type": upload.content_type,
+            "size": upload.size,
+            "sha256": upload.sha256,
+        }
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        if exc_type is not None:
+            storage = CaseMaterial._meta.get_field("file").storage
+            for name in self.names:
+                storage.delete(name)
+        return False
+
+
+def _apply_material_lines(case, lines, *, materials_by_id, now, scans):
+    """Update an intake's checklist rows (do_update_intake_materials); an unknown material id is
+    an error."""
+    existing = {cm.material_id: cm for cm in case.materials.all()}
     for line in lines:
-        material = materials_by_id.get(line.material_id)
-        if material is None:
-            raise invalid_input(
-                "materials",
-                f"材料 {line.material_id} 不属于该事项 / Material {line.material_id} is not part of this item",
-            )
+        material = _material(materials_by_id, line)
         row = existing.get(line.material_id) or CaseMaterial(
             case=case, material=material, position=material.position
         )
-        if line.received:
-            row.status = MaterialStatus.RECEIVED
-            row.form = line.form or material.form
-            row.copies = line.copies or material.copies
-            row.defect = ""
-            row.received_at = row.received_at or now
-        else:
-            if line.defect:
-                row.status = MaterialStatus.DEFECTIVE
-            elif material.requirement == Requirement.OPTIONAL:
-                row.status = MaterialStatus.NOT_REQUIRED
-            else:
-                row.status = MaterialStatus.MISSING
-            row.defect = line.defect
+        values = _line_values(line, material, now, received_at=row.received_at)
         if line.upload is not None:
-            row.file.save(
-                f"{case.pk}-{material.pk}{_suffix(line.upload.content_type)}",
-                ContentFile(line.upload.content),
-                save=False,
-            )
-            row.file_name = line.upload.name
-            row.content_type = line.upload.content_type
-            row.size = line.upload.size
-            row.sha256 = line.upload.sha256
-        elif line.sha256:
-            row.sha256 = line.sha256
-        if row.pk is None:
-            new_rows[line.material_id] = row
-        else:
-            row.save()
+            values.update(scans.save(material, line.upload))
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
         existing[line.material_id] = row
-    # Materials the clerk did not tick at all are missing (required) or simply not handed in.
     for material in materials_by_id.values():
         if material.pk not in existing:
-            status = (
-                MaterialStatus.NOT_REQUIRED
-                if material.requirement == Requirement.OPTIONAL
-                else MaterialStatus.MISSING
+            CaseMaterial.objects.create(
+                case=case,
+                material=material,
+                position=material.position,
+                status=_unticked_status(material),
             )
-            existing[material.pk] = new_rows[material.pk] = CaseMaterial(
-                case=case, material=material, position=material.position, status=status
-            )
-    CaseMaterial.objects.bulk_create(new_rows.values())
-    return existing
-
-
-def _suffix(content_type):
-    from onewindow.cases.uploads import ALLOWED
-
-    return ALLOWED.get(content_type, "")
 
 
 def do_receive_intake(
@@ -207,53 +243,12 @@ def do_receive_intake(
 ):
     """Register what the applicant handed in; the clerk then accepts, notifies or refuses.
 
-    With an idempotency key, a repeated call returns the case the first call made, also when both
-    calls run at the same time.
+    One batch: the case, its checklist, the idempotency key and the audit row. With an
+    idempotency key, a repeated call with the same request returns the case the first call made,
+    also when both run at the same time; the same key with a different request is refused.
     """
-    try:
-        return _receive_intake(
-            item=item,
-            applicant=applicant,
-            materials=materials,
-            acting_user=acting_user,
-            proxy=proxy,
-            channel=channel,
-            service_point=service_point,
-            idempotency_key=idempotency_key,
-            client_address=client_address,
-        )
-    except IntegrityError:
-        # A concurrent call with the same key committed first: ours was rolled back (the whole
-        # transaction, or the savepoint inside a caller's), so answer with theirs.
-        if idempotency_key:
-            existing = (
-                IdempotencyKey.objects.filter(key=idempotency_key).select_related("case").first()
-            )
-            if existing is not None:
-                return existing.case
-        raise
-
-
-@transaction.atomic
-def _receive_intake(
-    *,
-    item,
-    applicant,
-    materials,
-    acting_user,
-    proxy=None,
-    channel=IntakeChannel.WINDOW,
-    service_point=None,
-    idempotency_key=None,
-    client_address=None,
-):
     if not is_clerk(acting_user):
         raise forbidden("只有综合窗口人员可以收件 / Only window clerks receive applications")
-    if idempotency_key:
-        # Usually a new key: ask for the case id only, and load the case on a repeat.
-        case_id = IdempotencyKey.objects.filter(key=idempotency_key).values_list("case_id").first()
-        if case_id is not None:
-            return Case.objects.get(pk=case_id[0])
     if item.status != ItemStatus.PUBLISHED:
         raise CaseActionError(
             "item_not_published",
@@ -267,52 +262,142 @@ def _receive_intake(
             status=422,
         )
     id_number, phone, proxy_id, proxy_phone = clean_applicant(applicant, proxy)
-    case = Case.objects.create(
-        item=item,
-        state=CaseState.SUBMITTED,
-        channel=channel,
-        # By id: acting_user.department may not be loaded, and only its id is needed here.
-        service_point_id=service_point.pk if service_point else acting_user.department_id,
-        clerk=acting_user,
-        applicant_kind=applicant.kind,
-        applicant_name=applicant.name.strip(),
-        applicant_id_number=id_number,
-        applicant_phone=phone,
-        legal_representative=applicant.legal_representative.strip(),
-        contact_name=applicant.contact_name.strip(),
-        proxy_name=proxy.name.strip() if proxy else "",
-        proxy_id_number=proxy_id,
-        proxy_phone=proxy_phone,
-        received_on=today(),
-    )
-    materials_by_id = {m.pk: m for m in item.materials.all()}
-    _apply_material_lines(
-        case, materials, materials_by_id=materials_by_id, now=timezone.now(), existing={}
-    )
-    if idempotency_key:
-        # No savepoint: a duplicate key rolls the whole intake back (see do_receive_intake).
-        IdempotencyKey.objects.create(key=idempotency_key, case=case)
-    record(
-        case,
-        "receive_intake",
-        acting_user=acting_user,
-        from_state=CaseState.DRAFT,
-        client_address=client_address,
-        item=item.code,
-        version=item.version,
-    )
+    materials_by_id = {m.pk: m for m in published(item).materials}
+    lines = {}
+    for line in materials:
+        _material(materials_by_id, line)
+        lines[line.material_id] = line
+    now = timezone.now()
+    # By id: acting_user.department may not be loaded, and only its id is needed here.
+    service_point_id = service_point.pk if service_point else acting_user.department_id
+    values = {
+        "item_id": item.pk,
+        "state": CaseState.SUBMITTED,
+        "channel": channel,
+        "service_point_id": service_point_id,
+        "clerk_id": acting_user.pk,
+        "applicant_kind": applicant.kind,
+        "applicant_name": applicant.name.strip(),
+        "applicant_id_number": id_number,
+        "applicant_phone": phone,
+        "legal_representative": applicant.legal_representative.strip(),
+        "contact_name": applicant.contact_name.strip(),
+        "proxy_name": proxy.name.strip() if proxy else "",
+        "proxy_id_number": proxy_id,
+        "proxy_phone": proxy_phone,
+        "received_on": timezone.localdate(now),
+        "created_at": now,
+        "updated_at": now,
+    }
+    fingerprint = _fingerprint(item, channel, service_point_id, applicant, proxy, materials)
+    with SavedScans() as scans:
+        batch = Batch()
+        case_id = batch.insert_row(Case, values, returning_id=True)
+        rows = []
+        for material in materials_by_id.values():
+            line = lines.get(material.pk)
+            row = {"case_id": case_id, "material_id": material.pk, "position": material.position}
+            if line is None:
+                row["status"] = _unticked_status(material)
+            else:
+                row.update(_line_values(line, material, now))
+                if line.upload is not None:
+                    row.update(scans.save(material, line.upload))
+            rows.append(row)
+        batch.insert_rows(CaseMaterial, rows)
+        if idempotency_key:
+            batch.insert_row(
+                IdempotencyKey,
+                {
+                    "key": idempotency_key,
+                    "user_id": acting_user.pk,
+                    "fingerprint": fingerprint,
+                    "case_id": case_id,
+                    "created_at": now,
+                },
+            )
+        statements.audit(
+            batch,
+            "receive_intake",
+            case_id=case_id,
+            acting_user=acting_user,
+            from_state=CaseState.DRAFT,
+            to_state=CaseState.SUBMITTED,
+            client_address=client_address,
+            details=[("item", item.code), ("version", item.version)],
+        )
+        try:
+            results = batch.run()
+        except IntegrityError:
+            replayed = idempotency_key and _replayed(acting_user, idempotency_key, fingerprint)
+            if not replayed:
+                raise
+            return replayed
+    case = Case(pk=results[case_id.index], **values)
+    case._state.adding, case._state.db = False, batch.using
+    case.item = item
     return case
 
 
-@transaction.atomic
+def _fingerprint(item, channel, service_point_id, applicant, proxy, materials):
+    """SHA-256 of what the request asked for: the same key must come with the same request."""
+    request = {
+        "item": item.pk,
+        "channel": channel,
+        "service_point": service_point_id,
+        "applicant": asdict(applicant),
+        "proxy": asdict(proxy) if proxy else None,
+        "materials": [
+            [
+                line.material_id,
+                line.received,
+                line.form,
+                line.copies,
+                line.defect,
+                line.upload.sha256 if line.upload is not None else line.sha256,
+            ]
+            for line in materials
+        ],
+    }
+    return hashlib.sha256(statements.dumps(request).encode()).hexdigest()
+
+
+def _replayed(user, key, fingerprint):
+    """The case an earlier call with this key made (the key's INSERT failed on it), or None."""
+    earlier = IdempotencyKey.objects.filter(user=user, key=key).select_related("case__item").first()
+    if earlier is None:
+        return None
+    if earlier.fingerprint and earlier.fingerprint != fingerprint:
+        raise CaseActionError(
+            "idempotency_key_reused",
+            "该幂等键已用于另一份不同的申请 / This Idempotency-Key was used for a different request",
+            status=422,
+        )
+    return earlier.case
+
+
 def do_update_intake_materials(case, *, materials, acting_user, client_address=None):
     """The applicant came back with materials: update the same intake's checklist."""
+    with SavedScans() as scans:
+        return _update_intake_materials(
+            case,
+            materials=materials,
+            acting_user=acting_user,
+            client_address=client_address,
+            scans=scans,
+        )
+
+
+@transaction.atomic
+def _update_intake_materials(case, *, materials, acting_user, client_address, scans):
     if not is_clerk(acting_user):
         raise forbidden()
     case = lock_case(case)
     require_state(case, CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
     materials_by_id = {m.pk: m for m in case.item.materials.all()}
-    _apply_material_lines(case, materials, materials_by_id=materials_by_id, now=timezone.now())
+    _apply_material_lines(
+        case, materials, materials_by_id=materials_by_id, now=timezone.now(), scans=scans
+    )
     record(
         case,
         "update_intake_materials",
@@ -339,21 +424,164 @@ def _missing(case):
     return blocking, tolerated
 
 
-@transaction.atomic
 def do_accept_case(case, *, acting_user, supplement_due=None, client_address=None):
     """Accept (受理): number the case, copy the flow, open the first stage, start the clock.
 
-    Only materials flagged 容缺 may still be missing; then a supplement-by date is required and the
-    result cannot be issued before they arrive. An on-the-spot item is decided at once.
+    Only materials flagged 容缺 may still be missing; then a supplement-by date is set and the
+    result cannot be issued before they arrive. An on-the-spot item is decided at once. One batch;
+    the checks (state, blocking materials) run in it, and the error path reads the details.
     """
     if not is_clerk(acting_user):
         raise forbidden("只有综合窗口人员可以受理 / Only window clerks accept applications")
-    case = lock_case(case)
-    require_state(case, CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
-    blocking, tolerated = _missing(case)
-    if blocking:
+    on, now = today(), timezone.now()
+    item = case.item
+    flow = published(item).flow
+    if supplement_due is None:
+        supplement_due = workdays.add_workdays(on, settings.ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS)
+    promised = workdays.deadline(on, item.promised_limit_days, suspensions=(), extension_days=0)
+    legal = workdays.deadline(on, item.legal_limit_days, suspensions=(), extension_days=0)
+    colour = colour_for(promised, on)
+
+    batch = Batch()
+    statements.lock_case(batch, case.pk)
+    pending = (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE, MaterialStatus.TOLERATED)
+    outstanding = (
+        "EXISTS (SELECT 1 FROM cases_casematerial cm JOIN catalog_material m "
+        "ON m.id = cm.material_id WHERE cm.case_id = c.id AND cm.status IN (%s, %s, %s) "
+        "AND m.requirement = %s)"
+    )
+    conditions = [
+        (
+            "c.state NOT IN (%s, %s)",
+            [CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT],
+            "case_state",
+        ),
+        (outstanding, [*pending, Requirement.REQUIRED], "materials_missing"),
+    ]
+    if supplement_due <= on:
+        conditions.append((outstanding, [*pending, Requirement.TOLERATED], "supplement_due"))
+    statements.check_case(batch, case.pk, conditions)
+    batch.execute(
+        "UPDATE cases_casematerial SET status = %s WHERE case_id = %s AND status IN (%s, %s, %s) "
+        "AND material_id IN (SELECT id FROM catalog_material WHERE item_id = %s "
+        "AND requirement = %s)",
+        [MaterialStatus.TOLERATED, case.pk, *pending, item.pk, Requirement.TOLERATED],
+    )
+    tolerated = (
+        "EXISTS (SELECT 1 FROM cases_casematerial WHERE case_id = cases_case.id AND status = %s)"
+    )
+    number = numbering.case_number(batch, settings.ONEWINDOW_REGION_CODE, on)
+    accepted = batch.fetch(
+        f"UPDATE cases_case SET number = {number.text}, accepted_on = %s, "
+        f"supplement_due = CASE WHEN {tolerated} THEN {batch.typed('DATE')} ELSE NULL END, "
+        "promised_deadline = %s, legal_deadline = %s, colour = %s, colour_changed_at = %s, "
+        "updated_at = %s WHERE id = %s RETURNING number, supplement_due",
+        [
+            *number.params,
+            on,
+            MaterialStatus.TOLERATED,
+            supplement_due,
+            promised,
+            legal,
+            colour,
+            now if colour != Colour.NONE else None,
+            now,
+            case.pk,
+        ],
+    )
+    tolerated_names = batch.json_array_of(
+        "SELECT m.name AS v FROM cases_casematerial cm JOIN catalog_material m "
+        "ON m.id = cm.material_id WHERE cm.case_id = c.id AND cm.status = %s "
+        "ORDER BY cm.position, cm.id"
+    )
+    statements.audit(
+        batch,
+        "accept_case",
+        case_id=case.pk,
+        acting_user=acting_user,
+        from_state=Sql("c.state"),
+        to_state=CaseState.ACCEPTED,
+        client_address=client_address,
+        details=[
+            ("tolerated", Sql(tolerated_names, (MaterialStatus.TOLERATED,))),
+            (
+                "supplement_due",
+                Sql("COALESCE(CAST(c.supplement_due AS TEXT), '')"),
+            ),
+        ],
+    )
+    # Accepted, then at once in review (the first stage opens): two audit rows, one UPDATE.
+    batch.execute("UPDATE cases_case SET state = %s WHERE id = %s", [CaseState.IN_REVIEW, case.pk])
+    statements.audit(
+        batch,
+        "start_review",
+        case_id=case.pk,
+        acting_user=acting_user,
+        from_state=CaseState.ACCEPTED,
+        to_state=CaseState.IN_REVIEW,
+        client_address=client_address,
+    )
+    opened = _copy_flow(batch, case.pk, flow, on)
+    if item.is_on_the_spot:
+        decide_on_the_spot(batch, case.pk, acting_user=acting_user, on=on)
+    else:
+        for department_id, due_date, task_colour in opened:
+            if task_colour in WARNING_COLOURS:
+                # A step shorter than the warning window is yellow from its first day.
+                statements.notify(
+                    batch,
+                    kind=f"task_{task_colour}_card",
+                    case_id=case.pk,
+                    department_id=department_id,
+                    text=f" 本部门审查{Colour(task_colour).label}：到期日期 {due_date}",
+                )
+        if colour in WARNING_COLOURS:
+            # E.g. a promise shorter than the warning window: yellow from the first day.
+            _announce_case_colour(batch, case.pk, item, colour, promised)
+    try:
+        results = batch.run()
+    except CheckFailed as failed:
+        raise _accept_error(failed.code, case) from None
+    if item.is_on_the_spot:
+        case.refresh_from_db()
+        return case
+    number, due = results[accepted][0]
+    case.number, case.accepted_on, case.state = number, on, CaseState.IN_REVIEW
+    case.supplement_due = date.fromisoformat(due) if isinstance(due, str) else due
+    case.promised_deadline, case.legal_deadline, case.colour = promised, legal, colour
+    return case
+
+
+def _announce_case_colour(batch, case_id, item, colour, promised):
+    """The case is yellow or red at once: audited, and told to the lead department and the
+    supervisors (as common.announce_case_colour does for later changes)."""
+    statements.audit(
+        batch,
+        "colour_changed",
+        case_id=case_id,
+        acting_user=None,
+        from_state=CaseState.IN_REVIEW,
+        to_state=CaseState.IN_REVIEW,
+        details=[("previous", Colour.NONE), ("colour", colour)],
+    )
+    text = f"（{item.name}）{Colour(colour).label}：承诺办结日期 {promised}"
+    kind = f"{colour}_card"
+    statements.notify(
+        batch, kind=kind, case_id=case_id, department_id=item.lead_department_id, text=text
+    )
+    statements.notify_supervisors(batch, kind=kind, case_id=case_id, text=text)
+
+
+def _accept_error(code, case):
+    if code == "not_found":
+        return not_found()
+    current = Case.objects.get(pk=case.pk)
+    if code == "case_state":
+        return wrong_state(current, (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT))
+    blocking, _ = _missing(current)
+    if code == "materials_missing" and blocking:
         names = "、".join(row.material.name for row in blocking)
-        raise CaseActionError(
+        return CaseActionError(
             "materials_missing",
             f"缺少必要材料，不能受理：{names} / Required materials are missing: {len(blocking)}",
             status=422,
@@ -362,89 +590,90 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
                 for row in blocking
             ],
         )
-    on = today()
-    if tolerated:
-        if supplement_due is None:
-            supplement_due = workdays.add_workdays(on, settings.ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS)
-        if supplement_due <= on:
-            raise invalid_input(
-                "supplement_due",
-                "容缺补齐期限须晚于今天 / The supplement-by date must be after today",
-            )
-        CaseMaterial.objects.filter(pk__in=[row.pk for row in tolerated]).update(
-            status=MaterialStatus.TOLERATED
+    if code == "supplement_due":
+        return invalid_input(
+            "supplement_due",
+            "容缺补齐期限须晚于今天 / The supplement-by date must be after today",
         )
-    else:
-        supplement_due = None
-    from_state = case.state
-    case.number = numbering.case_number(settings.ONEWINDOW_REGION_CODE, on)
-    case.accepted_on = on
-    case.supplement_due = supplement_due
-    case.state = CaseState.ACCEPTED
-    open_tasks = _copy_flow(case, on)
-    record(
-        case,
-        "accept_case",
-        acting_user=acting_user,
-        from_state=from_state,
-        client_address=client_address,
-        tolerated=[row.material.name for row in tolerated],
-        supplement_due=str(supplement_due or ""),
-    )
-    # Accepted, then at once in review: one UPDATE stores the number, the state and the deadlines.
-    case.state = CaseState.IN_REVIEW
-    recompute_deadlines(
-        case,
-        on=on,
-        suspensions=(),
-        tasks=open_tasks,
-        extra_fields=["number", "accepted_on", "supplement_due", "state"],
-    )
-    if not case.item.is_on_the_spot:
-        for task in open_tasks:
-            if task.colour in WARNING_COLOURS:
-                # A step shorter than the warning window is yellow from its first day.
-                announce_task_colour(task, task.colour)
-    if case.item.is_on_the_spot:
-        from onewindow.cases.actions.review import decide_on_the_spot
-
-        decide_on_the_spot(case, acting_user=acting_user, client_address=client_address)
-        case.refresh_from_db()
-    return case
+    return CaseActionError(code, code)
 
 
-def _copy_flow(case, on):
+@dataclass(frozen=True)
+class PublishedItem:
+    """What intake and acceptance need of an item version: its materials and its flow, as
+    ((stage name, ((department id, task name, limit days), …)), …)."""
+
+    materials: tuple
+    flow: tuple
+
+
+_PUBLISHED = {}
+
+
+def published(item):
+    """The item version's materials and flow.
+
+    Published versions never change, so they are kept per process, keyed by the version's id and
+    publication time (ids alone can come back in a test database that was rolled back)."""
+    key = (item.pk, item.published_at)
+    found = _PUBLISHED.get(key)
+    if found is None:
+        found = PublishedItem(
+            materials=tuple(item.materials.all()),
+            flow=tuple(
+                (
+                    stage.name,
+                    tuple((s.department_id, s.task_name, s.limit_days) for s in stage.steps.all()),
+                )
+                for stage in item.stages.prefetch_related("steps")
+            ),
+        )
+        if item.published_at is not None and item.status != ItemStatus.DRAFT:
+            if len(_PUBLISHED) > 5000:
+                _PUBLISHED.clear()
+            _PUBLISHED[key] = found
+    return found
+
+
+def _copy_flow(batch, case_id, flow, on):
     """The item version's stages become the case's; the first stage opens now, its tasks with their
-    due dates and colours. Two bulk INSERTs whatever the flow; returns the open tasks."""
-    flow = list(case.item.stages.prefetch_related("steps"))
-    stages = CaseStage.objects.bulk_create(
-        CaseStage(
-            case=case,
-            position=position,
-            name=flow_stage.name,
-            state=StageState.OPEN if position == 0 else StageState.PENDING,
-            opened_on=on if position == 0 else None,
-        )
-        for position, flow_stage in enumerate(flow)
+    due dates and colours. Two INSERTs whatever the flow; returns (department id, due date,
+    colour) of the open tasks."""
+    batch.insert_rows(
+        CaseStage,
+        [
+            {
+                "case_id": case_id,
+                "position": position,
+                "name": name,
+                "state": StageState.OPEN if position == 0 else StageState.PENDING,
+                "opened_on": on if position == 0 else None,
+            }
+            for position, (name, _) in enumerate(flow)
+        ],
     )
-    tasks = []
-    for stage, flow_stage in zip(stages, flow, strict=True):
-        for step in flow_stage.steps.all():
-            task = ReviewTask(
-                case=case,
-                stage=stage,
-                department_id=step.department_id,
-                task_name=step.task_name,
-                limit_days=step.limit_days,
-                state=TaskState.PENDING,
-            )
-            if stage.position == 0:
-                task.state, task.opened_on = TaskState.OPEN, on
-                task.due_date = task_due_date(task, ())
-                task.colour = colour_for(task.due_date, on)
-            tasks.append(task)
-    ReviewTask.objects.bulk_create(tasks)
-    return [task for task in tasks if task.state == TaskState.OPEN]
+    rows, opened = [], []
+    for position, (_, steps) in enumerate(flow):
+        for department_id, task_name, limit_days in steps:
+            row = {
+                "case_id": case_id,
+                "stage_id": Sql(
+                    "(SELECT id FROM cases_casestage WHERE case_id = %s AND position = %s)",
+                    (case_id, position),
+                ),
+                "department_id": department_id,
+                "task_name": task_name,
+                "limit_days": limit_days,
+                "state": TaskState.PENDING,
+            }
+            if position == 0:
+                due = workdays.deadline(on, limit_days, suspensions=(), extension_days=0)
+                colour = colour_for(due, on)
+                row.update(state=TaskState.OPEN, opened_on=on, due_date=due, colour=colour)
+                opened.append((department_id, due, colour))
+            rows.append(row)
+    batch.insert_rows(ReviewTask, rows)
+    return opened
 
 
 @transaction.atomic

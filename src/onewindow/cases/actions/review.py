@@ -1,11 +1,15 @@
 """Parallel department review (并联审批), clock stops, extensions, the decision and collection."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from onewindow.accounts.constants import Role
+from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import (
+    WARNING_COLOURS,
     lock_case,
     lock_task,
     notify,
@@ -23,64 +27,132 @@ from onewindow.cases.constants import (
     WITHDRAWABLE_STATES,
     CaseState,
     Colour,
-    Decision,
     ExtensionState,
     MaterialStatus,
     StageState,
     SuspensionKind,
     TaskState,
 )
-from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
-from onewindow.cases.models import Extension, Suspension
+from onewindow.cases.deadlines import colour_for, task_due_date
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
+from onewindow.cases.models import Case, CaseStage, Extension, ReviewTask, Suspension
 from onewindow.cases.permissions import heads, is_clerk, works_for
-from onewindow.core import numbering
+from onewindow.core.batch import Batch, CheckFailed, Sql
 
 
-def _require_reviewer(task, user):
-    if not works_for(user, task.department_id):
-        raise forbidden(
-            "只能办理本部门的审批任务 / You can only work on your own department's tasks"
-        )
+def _require_reviewer(department_id, user):
+    if not works_for(user, department_id):
+        raise _reviewer_forbidden()
 
 
-@transaction.atomic
 def do_complete_review(task, *, decision, opinion, acting_user, client_address=None):
     """A department answers its task: approve, or refuse with a reason. The last answer of a stage
-    closes it (join) and opens the next; a refusal ends the flow after its stage."""
-    # Permission first: someone else's task gets 403 whatever they posted.
-    _require_reviewer(task, acting_user)
+    closes it (join) and opens the next; a refusal ends the flow after its stage.
+
+    `task` is a ReviewTask (returned, updated) or its id. One batch (one round trip on PostgreSQL); when the answer
+    completes a stage that opens a next one, whose due dates only Python can compute, the batch
+    stops, the next stage is read and the batch runs again with it.
+    """
+    task_id = task.pk if isinstance(task, ReviewTask) else int(task)
+    opinion = (opinion or "").strip()
+    problem = None
     if decision not in (TaskState.APPROVED, TaskState.REFUSED):
-        raise invalid_input(
+        problem = invalid_input(
             "decision", "意见须为同意或不同意 / Decision must be approved or refused"
         )
-    opinion = (opinion or "").strip()
-    if decision == TaskState.REFUSED and not opinion:
-        raise invalid_input("opinion", "不同意时必须填写理由 / A refusal needs a reason")
-    # Lock the case first, always in the same order (case, then task), so that the last two
-    # parallel answers of a stage are serialised and the join happens exactly once. The item is
-    # only needed when the join opens a next stage (its deadlines): loaded then, not every time.
-    case = lock_case(task.case_id, related=())
-    task = lock_task(task, case=case)
-    require_state(case, CaseState.IN_REVIEW)
-    require_state(task, TaskState.OPEN)
-    task.state, task.opinion = decision, opinion
-    task.decided_by, task.decided_at = acting_user, timezone.now()
-    task.colour = Colour.NONE
-    task.save(update_fields=["state", "opinion", "decided_by", "decided_at", "colour"])
-    _close_pending_extensions(task.extensions.all(), "审查已完成，延期申请不再需要")
-    record(
-        case,
-        "complete_review",
-        acting_user=acting_user,
-        from_state=case.state,
-        client_address=client_address,
-        task=task.pk,
-        department=task.department.code,
-        department_name=task.department.name,
-        decision=decision,
+    elif decision == TaskState.REFUSED and not opinion:
+        problem = invalid_input("opinion", "不同意时必须填写理由 / A refusal needs a reason")
+    if problem is not None or not _may_review_somewhere(acting_user):
+        # Permission first: someone else's task gets 403 whatever they posted.
+        _require_reviewer(_task_department(task), acting_user)
+        raise problem
+    now = timezone.now()
+    next_stage = None
+    while True:
+        batch = Batch()
+        _review_statements(
+            batch,
+            task_id,
+            decision=decision,
+            opinion=opinion,
+            acting_user=acting_user,
+            client_address=client_address,
+            now=now,
+            next_stage=next_stage,
+        )
+        try:
+            batch.run()
+            break
+        except CheckFailed as failed:
+            if failed.code == "next_stage" and next_stage is None:
+                next_stage = _next_stage_plan(task_id)
+                continue
+            raise _task_error(failed.code, task_id) from None
+    if isinstance(task, ReviewTask):
+        task.state, task.opinion, task.colour = decision, opinion, Colour.NONE
+        task.decided_by, task.decided_at = acting_user, now
+        return task
+    return None
+
+
+def _may_review_somewhere(user):
+    return user.is_active and (user.is_superuser or user.role in (Role.REVIEWER, Role.HEAD))
+
+
+def _task_department(task):
+    if isinstance(task, ReviewTask):
+        return task.department_id
+    row = ReviewTask.objects.filter(pk=task).values_list("department_id").first()
+    if row is None:
+        raise not_found("审批任务不存在 / Task not found")
+    return row[0]
+
+
+def _review_statements(
+    batch, task_id, *, decision, opinion, acting_user, client_address, now, next_stage
+):
+    case_id = statements.task_case(task_id)
+    statements.lock_case(batch, case_id)
+    conditions = []
+    if not acting_user.is_superuser:
+        conditions.append(("t.department_id <> %s", [acting_user.department_id], "forbidden"))
+    conditions += [
+        ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),
+        ("t.state <> %s", [TaskState.OPEN], "task_state"),
+    ]
+    statements.check_task(batch, task_id, conditions)
+    batch.execute(
+        "UPDATE cases_reviewtask SET state = %s, opinion = %s, decided_by_id = %s, "
+        "decided_at = %s, colour = %s WHERE id = %s",
+        [decision, opinion, acting_user.pk, now, Colour.NONE, task_id],
     )
-    _join_stage(case, task.stage, acting_user=acting_user)
-    return task
+    _close_pending_extensions_of_task(batch, task_id, "审查已完成，延期申请不再需要", now)
+    department = "(SELECT {column} FROM catalog_department d WHERE d.id = (SELECT department_id FROM cases_reviewtask WHERE id = %s))"
+    statements.audit(
+        batch,
+        "complete_review",
+        case_id=case_id,
+        acting_user=acting_user,
+        from_state=CaseState.IN_REVIEW,
+        to_state=CaseState.IN_REVIEW,
+        client_address=client_address,
+        details=[
+            ("task", task_id),
+            ("department", Sql(department.format(column="d.code"), (task_id,))),
+            ("department_name", Sql(department.format(column="d.name"), (task_id,))),
+            ("decision", decision),
+        ],
+    )
+    _join_statements(batch, task_id, now=now, next_stage=next_stage)
+
+
+def _close_pending_extensions_of_task(batch, task_id, note, now):
+    """A request whose task has closed can no longer be granted: it is refused with a note."""
+    batch.execute(
+        "UPDATE cases_extension SET state = %s, decided_at = %s, decision_note = %s "
+        "WHERE task_id = %s AND state = %s",
+        [ExtensionState.REFUSED, now, note, task_id, ExtensionState.REQUESTED],
+    )
 
 
 def _close_pending_extensions(extensions, note):
@@ -90,28 +162,113 @@ def _close_pending_extensions(extensions, note):
     )
 
 
-def _join_stage(case, stage, *, acting_user):
-    # One query answers both "is anyone still reviewing?" and "did anyone refuse?".
-    states = set(stage.tasks.values_list("state", flat=True))
-    if TaskState.OPEN in states:
+def _join_statements(batch, task_id, *, now, next_stage):
+    """The stage closes when no task of it is open (the case lock makes this happen once); a
+    refusal cancels the later stages; otherwise the next stage opens (`next_stage`, read by
+    _next_stage_plan) — or, when it was not read, a check stops the batch to read it."""
+    stage = "(SELECT stage_id FROM cases_reviewtask WHERE id = %s)"
+    case = "(SELECT case_id FROM cases_reviewtask WHERE id = %s)"
+    batch.execute(
+        f"UPDATE cases_casestage SET state = %s, closed_at = %s WHERE id = {stage} AND state = %s "
+        "AND NOT EXISTS (SELECT 1 FROM cases_reviewtask o "
+        "WHERE o.stage_id = cases_casestage.id AND o.state = %s)",
+        [StageState.DONE, now, task_id, StageState.OPEN, TaskState.OPEN],
+    )
+    closed = f"EXISTS (SELECT 1 FROM cases_casestage s WHERE s.id = {stage} AND s.state = %s)"
+    refused = (
+        f"EXISTS (SELECT 1 FROM cases_reviewtask r WHERE r.stage_id = {stage} AND r.state = %s)"
+    )
+    closed_params = [task_id, StageState.DONE]
+    refused_params = [task_id, TaskState.REFUSED]
+    for table, cancelled in (
+        ("cases_reviewtask", TaskState.CANCELLED),
+        ("cases_casestage", StageState.CANCELLED),
+    ):
+        batch.execute(
+            f"UPDATE {table} SET state = %s WHERE case_id = {case} AND state = %s "
+            f"AND {closed} AND {refused}",
+            [cancelled, task_id, StageState.PENDING, *closed_params, *refused_params],
+        )
+    approved = f"{closed} AND NOT {refused}"
+    approved_params = [*closed_params, *refused_params]
+    if next_stage is None:
+        batch.check(
+            f"CASE WHEN {approved} AND EXISTS (SELECT 1 FROM cases_casestage p "
+            f"WHERE p.case_id = {case} AND p.state = %s) THEN 'next_stage' ELSE '' END",
+            [*approved_params, task_id, StageState.PENDING],
+        )
         return
-    stage.state, stage.closed_at = StageState.DONE, timezone.now()
-    stage.save(update_fields=["state", "closed_at"])
-    refused = TaskState.REFUSED in states
-    following = list(case.stages.filter(position__gt=stage.position).order_by("position"))
-    if refused:
-        for later in following:
-            later.state = StageState.CANCELLED
-            later.save(update_fields=["state"])
-            later.tasks.update(state=TaskState.CANCELLED)
+    if next_stage.stage_id is None:
         return
-    if following:
-        on = today()
-        nxt = following[0]
-        nxt.state, nxt.opened_on = StageState.OPEN, on
-        nxt.save(update_fields=["state", "opened_on"])
-        nxt.tasks.update(state=TaskState.OPEN, opened_on=on)
-        recompute_deadlines(case, on=on)
+    batch.execute(
+        f"UPDATE cases_casestage SET state = %s, opened_on = %s WHERE id = %s AND state = %s "
+        f"AND {approved}",
+        [StageState.OPEN, next_stage.on, next_stage.stage_id, StageState.PENDING, *approved_params],
+    )
+    for opened in next_stage.tasks:
+        batch.execute(
+            "UPDATE cases_reviewtask SET state = %s, opened_on = %s, due_date = %s, colour = %s "
+            f"WHERE id = %s AND state = %s AND {approved}",
+            [
+                TaskState.OPEN,
+                next_stage.on,
+                opened.due_date,
+                opened.colour,
+                opened.pk,
+                TaskState.PENDING,
+                *approved_params,
+            ],
+        )
+        if opened.colour in WARNING_COLOURS:
+            # A step shorter than the warning window is yellow from its first day.
+            statements.notify(
+                batch,
+                kind=f"task_{opened.colour}_card",
+                case_id=Sql(case, (task_id,)),
+                department_id=opened.department_id,
+                text=f" 本部门审查{Colour(opened.colour).label}：到期日期 {opened.due_date}",
+                condition=Sql(approved, tuple(approved_params)),
+            )
+
+
+@dataclass(frozen=True)
+class NextStage:
+    on: object
+    stage_id: int | None
+    tasks: tuple = ()
+
+
+def _next_stage_plan(task_id):
+    """The case's next pending stage with its tasks' due dates and colours if it opened today."""
+    on = today()
+    case_id = ReviewTask.objects.filter(pk=task_id).values_list("case_id", flat=True).first()
+    stage = (
+        CaseStage.objects.filter(case_id=case_id, state=StageState.PENDING)
+        .order_by("position")
+        .first()
+    )
+    if stage is None:
+        return NextStage(on=on, stage_id=None)
+    tasks = list(stage.tasks.filter(state=TaskState.PENDING))
+    for task in tasks:
+        task.opened_on = on
+        task.due_date = task_due_date(task, ())
+        task.colour = colour_for(task.due_date, on)
+    return NextStage(on=on, stage_id=stage.pk, tasks=tuple(tasks))
+
+
+def _task_error(code, task_id):
+    """The error of a failed check of a task batch, read now for a precise message."""
+    if code == "not_found":
+        return not_found("审批任务不存在 / Task not found")
+    if code == "forbidden":
+        return _reviewer_forbidden()
+    task = ReviewTask.objects.select_related("case").get(pk=task_id)
+    if code == "case_state":
+        return wrong_state(task.case, (CaseState.IN_REVIEW,))
+    if code == "task_state":
+        return wrong_state(task, (TaskState.OPEN,))
+    return CaseActionError(code, code)
 
 
 def awaiting_decision(case):
@@ -122,90 +279,147 @@ def awaiting_decision(case):
     )
 
 
-@transaction.atomic
 def do_decide_case(case, *, acting_user, client_address=None):
     """The decision after the flow: approved when every department agreed, refused otherwise."""
-    case = lock_case(case, related=("item__lead_department",))
-    if not works_for(acting_user, case.item.lead_department_id):
-        raise forbidden("只有牵头部门可以作出决定 / Only the lead department decides")
-    require_state(case, CaseState.IN_REVIEW)
-    if not awaiting_decision(case):
-        raise CaseActionError(
-            "review_not_finished", "仍有部门未答复，不能作出决定 / Departments are still reviewing"
+    if not _may_review_somewhere(acting_user):
+        raise _lead_forbidden()
+    batch = Batch()
+    statements.lock_case(batch, case.pk)
+    conditions = []
+    if not acting_user.is_superuser:
+        conditions.append(
+            (
+                "(SELECT lead_department_id FROM catalog_serviceitem WHERE id = c.item_id) <> %s",
+                [acting_user.department_id],
+                "forbidden",
+            )
         )
-    _decide(case, acting_user=acting_user, client_address=client_address)
+    conditions += [
+        ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),
+        (
+            "EXISTS (SELECT 1 FROM cases_casestage s WHERE s.case_id = c.id AND s.state IN (%s, %s))",
+            [StageState.OPEN, StageState.PENDING],
+            "review_not_finished",
+        ),
+    ]
+    statements.check_case(batch, case.pk, conditions)
+    decided = statements.decide(
+        batch, case_id=case.pk, acting_user=acting_user, client_address=client_address, on=today()
+    )
+    try:
+        results = batch.run()
+    except CheckFailed as failed:
+        raise _case_error(failed.code, case.pk) from None
+    case.state, case.colour = CaseState.DECIDED, Colour.NONE
+    case.decision, case.decision_number, case.decided_on, case.reason = results[decided][0]
+    case.decided_on = _as_date(case.decided_on)
     return case
 
 
-def _decide(case, *, acting_user, client_address=None):
-    refusals = list(case.tasks.filter(state=TaskState.REFUSED).select_related("department"))
-    on = today()
-    case.decision = Decision.REFUSED if refusals else Decision.APPROVED
-    case.decision_number = numbering.decision_number(case.item.lead_department.code, on.year)
-    case.decided_on = on
-    if refusals:
-        case.reason = "；".join(f"{t.department.name}：{t.opinion}" for t in refusals)
-    case.colour = Colour.NONE
-    from_state = case.state
-    set_state(
-        case,
-        CaseState.DECIDED,
-        extra_fields=["decision", "decision_number", "decided_on", "reason", "colour"],
-    )
-    record(
-        case,
-        "decide_case",
-        acting_user=acting_user,
-        from_state=from_state,
-        client_address=client_address,
-        decision=case.decision,
-        decision_number=case.decision_number,
-    )
+def _as_date(value):
+    """SQLite's RETURNING gives dates as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def decide_on_the_spot(case, *, acting_user, client_address=None):
+def _lead_forbidden():
+    return forbidden("只有牵头部门可以作出决定 / Only the lead department decides")
+
+
+def _reviewer_forbidden():
+    return forbidden("只能办理本部门的审批任务 / You can only work on your own department's tasks")
+
+
+def _case_error(code, case_id, *, allowed=(CaseState.IN_REVIEW,)):
+    if code == "not_found":
+        return not_found()
+    if code == "forbidden":
+        return _lead_forbidden()
+    if code == "case_state":
+        return wrong_state(Case.objects.get(pk=case_id), allowed)
+    if code == "review_not_finished":
+        return CaseActionError(
+            "review_not_finished", "仍有部门未答复，不能作出决定 / Departments are still reviewing"
+        )
+    if code == "tolerated_materials_outstanding":
+        return CaseActionError(
+            "tolerated_materials_outstanding",
+            "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",
+        )
+    return CaseActionError(code, code)
+
+
+def decide_on_the_spot(batch, case_id, *, acting_user, client_address=None, on):
     """即办件: the window answers for every step at once and decides (inside do_accept_case)."""
     now = timezone.now()
-    case.tasks.filter(state__in=[TaskState.OPEN, TaskState.PENDING]).update(
-        state=TaskState.APPROVED,
-        opinion="即办件，当场办结",
-        decided_by=acting_user,
-        decided_at=now,
-        colour=Colour.NONE,
+    text, params = statements.value_sql(case_id)
+    batch.execute(
+        "UPDATE cases_reviewtask SET state = %s, opinion = %s, decided_by_id = %s, "
+        f"decided_at = %s, colour = %s WHERE case_id = {text} AND state IN (%s, %s)",
+        [
+            TaskState.APPROVED,
+            "即办件，当场办结",
+            acting_user.pk,
+            now,
+            Colour.NONE,
+            *params,
+            TaskState.OPEN,
+            TaskState.PENDING,
+        ],
     )
-    case.stages.update(state=StageState.DONE, closed_at=now)
-    _decide(case, acting_user=acting_user, client_address=client_address)
+    batch.execute(
+        f"UPDATE cases_casestage SET state = %s, closed_at = %s WHERE case_id = {text}",
+        [StageState.DONE, now, *params],
+    )
+    return statements.decide(
+        batch, case_id=case_id, acting_user=acting_user, client_address=client_address, on=on
+    )
 
 
-@transaction.atomic
 def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
     """The applicant (or a proxy) collected the result at the window."""
     if not is_clerk(acting_user):
         raise forbidden()
-    if not (collected_by or "").strip():
+    collected_by = (collected_by or "").strip()
+    if not collected_by:
         raise invalid_input("collected_by", "须填写领取人 / Who collected it is required")
-    case = lock_case(case, related=())
-    require_state(case, CaseState.DECIDED)
+    now = timezone.now()
+    batch = Batch()
+    statements.lock_case(batch, case.pk)
     # supplement_due is set while tolerated materials are outstanding (do_accept_case) and cleared
-    # when the last arrives (do_receive_tolerated_materials): without it, nothing to look up.
-    if (
-        case.supplement_due is not None
-        and case.materials.filter(status=MaterialStatus.TOLERATED).exists()
-    ):
-        raise CaseActionError(
-            "tolerated_materials_outstanding",
-            "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",
-        )
-    case.collected_at, case.collected_by = timezone.now(), collected_by.strip()
-    set_state(case, CaseState.DELIVERED, extra_fields=["collected_at", "collected_by"])
-    record(
-        case,
+    # when the last arrives (do_receive_tolerated_materials).
+    statements.check_case(
+        batch,
+        case.pk,
+        [
+            ("c.state <> %s", [CaseState.DECIDED], "case_state"),
+            (
+                "c.supplement_due IS NOT NULL AND EXISTS (SELECT 1 FROM cases_casematerial m "
+                "WHERE m.case_id = c.id AND m.status = %s)",
+                [MaterialStatus.TOLERATED],
+                "tolerated_materials_outstanding",
+            ),
+        ],
+    )
+    batch.execute(
+        "UPDATE cases_case SET state = %s, collected_at = %s, collected_by = %s, updated_at = %s "
+        "WHERE id = %s",
+        [CaseState.DELIVERED, now, collected_by, now, case.pk],
+    )
+    statements.audit(
+        batch,
         "mark_collected",
+        case_id=case.pk,
         acting_user=acting_user,
         from_state=CaseState.DECIDED,
+        to_state=CaseState.DELIVERED,
         client_address=client_address,
-        collected_by=case.collected_by,
+        details=[("collected_by", collected_by)],
     )
+    try:
+        batch.run()
+    except CheckFailed as failed:
+        raise _case_error(failed.code, case.pk, allowed=(CaseState.DECIDED,)) from None
+    case.state, case.collected_at, case.collected_by = CaseState.DELIVERED, now, collected_by
     return case
 
 
@@ -213,7 +427,7 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
 
 
 def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address):
-    _require_reviewer(task, acting_user)
+    _require_reviewer(task.department_id, acting_user)
     reason = (reason or "").strip()
     if not reason:
         raise invalid_input("reason", "须说明原因 / A reason is required")
@@ -358,7 +572,7 @@ def _check_extension_caps(case, task, days):
 
 @transaction.atomic
 def do_request_extension(task, *, days, reason, acting_user, client_address=None):
-    _require_reviewer(task, acting_user)
+    _require_reviewer(task.department_id, acting_user)
     reason = (reason or "").strip()
     if not reason:
         raise invalid_input("reason", "须说明延期理由 / A reason is required")

@@ -267,10 +267,25 @@ class CaseMaterial(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """A client's Idempotency-Key for an intake: the same key returns the same case."""
+    """A client's Idempotency-Key for an intake: the same key and request from the same user
+    return the same case; the same key with a different request is refused."""
 
     key = models.CharField(
-        _("幂等键"), max_length=80, unique=True, help_text=_("客户端提供的 Idempotency-Key。")
+        _("幂等键"), max_length=80, help_text=_("客户端提供的 Idempotency-Key。")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("用户"),
+        help_text=_("使用该键的用户；键在每个用户内唯一。"),
+    )
+    fingerprint = models.CharField(
+        _("请求摘要"),
+        max_length=64,
+        blank=True,
+        help_text=_("首次请求内容的 SHA-256，用于识别同一键的不同请求。"),
     )
     case = models.ForeignKey(
         Case,
@@ -286,6 +301,9 @@ class IdempotencyKey(models.Model):
     class Meta:
         verbose_name = _("幂等键")
         verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")
+        ]
 
     def __str__(self):
         return self.key

@@ -1,0 +1,359 @@
+"""One-round-trip transactions for the hot actions (see docs/cases.md, "The fast write path").
+
+A Batch is a list of SQL statements that runs as one transaction. On PostgreSQL the whole list
+goes to the server as one multi-statement query (client-side binding, the simple query protocol),
+which the server runs as one implicit transaction: one network round trip and one commit for the
+action, where the ORM needs one round trip per statement plus BEGIN and COMMIT. On SQLite the
+statements run one after another inside transaction.atomic() (an IMMEDIATE transaction: the write
+lock is taken at BEGIN), which costs little because SQLite is in the process.
+
+Because Python sees no result before the end, statements depend on each other in SQL only:
+subqueries, conditions, and `Ref`s (the id of the row an earlier statement of the batch inserted).
+Under READ COMMITTED each statement takes a fresh snapshot, so a statement placed after a
+`SELECT … FOR UPDATE` sees everything the previous holder of that lock committed.
+
+A check is a SQL expression that gives '' (or NULL) when all is well and a problem code otherwise;
+the first check that fails rolls the whole batch back and raises `CheckFailed(code)`, which the
+action turns into its error (the error path may then read more, for a precise message).
+
+Inside an enclosing atomic block (a caller's transaction, or a test's) the batch runs in a
+savepoint and the enclosing transaction goes on whether the batch succeeds or fails.
+"""
+
+import hashlib
+import weakref
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import DatabaseError, connections, transaction
+
+# PL/pgSQL helper installed by core's migration 0005: raises when its argument is a problem code.
+CHECK_FUNCTION = "ow_check"
+CHECK_PREFIX = "ow_check:"
+_SAVEPOINT = "ow_batch"
+
+
+class CheckFailed(Exception):
+    """A batch's check found a problem; nothing of the batch was written."""
+
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Sql:
+    """A SQL expression used as a value: `text` with its own `%s` placeholders and `params`."""
+
+    text: str
+    params: tuple = ()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The id of the row that statement `index` of a batch inserted into `table`."""
+
+    index: int
+    table: str
+
+
+@dataclass
+class _Statement:
+    sql: str
+    params: list
+    kind: str = "execute"  # "execute", "fetch" (rows wanted), "check", "insert" (id wanted)
+    table: str = ""
+
+
+@dataclass
+class Batch:
+    using: str = "default"
+    statements: list = field(default_factory=list)
+
+    @property
+    def vendor(self):
+        return connections[self.using].vendor
+
+    @property
+    def postgresql(self):
+        return self.vendor == "postgresql"
+
+    # --- building ------------------------------------------------------------------------------
+
+    def execute(self, sql, params=()):
+        """A statement whose result is not needed. Returns its index."""
+        return self._add(_Statement(sql, list(params)))
+
+    def fetch(self, sql, params=()):
+        """A statement whose rows are wanted: `run()` returns them at the returned index."""
+        return self._add(_Statement(sql, list(params), kind="fetch"))
+
+    def check(self, expression, params=()):
+        """`expression` gives '' or NULL when all is well, else a problem code that stops the batch."""
+        return self._add(_Statement(expression, list(params), kind="check"))
+
+    def insert(self, sql, params=(), *, table):
+        """An INSERT of one row into `table`; later statements refer to its id with the Ref."""
+        index = self._add(_Statement(sql, list(params), kind="insert", table=table))
+        return Ref(index, table)
+
+    def insert_row(self, model, values, *, source=None, returning_id=False):
+        """INSERT one row of `model`: the given field values, and every other concrete field's
+        default (so that a field added to the model later needs no change here). A value may be
+        a Sql expression or a Ref. With `source` (a Sql "FROM … WHERE …"), the row is built by
+        INSERT … SELECT, and the Sql values may name that source's columns: no row, no insert."""
+        columns, placeholders, params = _row(model, values, self.using)
+        table = model._meta.db_table
+        if source is None:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(placeholders)})"
+        else:
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(placeholders)} {source.text}"
+            params += list(source.params)
+        if returning_id:
+            return self.insert(sql, params, table=table)
+        return self.execute(sql, params)
+
+    def insert_rows(self, model, rows):
+        """One multi-row INSERT of `model` (a list of value dicts with the same keys)."""
+        if not rows:
+            return None
+        columns, params, groups = None, [], []
+        for values in rows:
+            columns, placeholders, row_params = _row(model, values, self.using)
+            groups.append(f"({', '.join(placeholders)})")
+            params += row_params
+        table = model._meta.db_table
+        return self.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(groups)}", params
+        )
+
+    def _add(self, statement):
+        if statement.sql.count("%s") != len(statement.params):
+            raise ValueError(f"placeholders and parameters differ: {statement.sql!r}")
+        statement.params = [_adapt(p, self.using) for p in statement.params]
+        self.statements.append(statement)
+        return len(self.statements) - 1
+
+    # --- dialect ---------------------------------------------------------------------------------
+
+    @property
+    def for_update(self):
+        """Row lock on PostgreSQL; SQLite's IMMEDIATE transaction already serialises writers."""
+        return " FOR UPDATE" if self.postgresql else ""
+
+    def typed(self, sql_type):
+        """A placeholder of `sql_type` where PostgreSQL cannot infer it (inside CASE, say); SQLite
+        stores dates as text and must not CAST them."""
+        return f"CAST(%s AS {sql_type})" if self.postgresql else "%s"
+
+    @property
+    def json_object(self):
+        return "jsonb_build_object" if self.postgresql else "json_object"
+
+    def json_param(self):
+        """A placeholder for a JSON document passed as text."""
+        return "%s::jsonb" if self.postgresql else "%s"
+
+    def json_array_of(self, subquery):
+        """A JSON array of column `v` of `subquery`, in its order (`[]` when it has no rows)."""
+        if self.postgresql:
+            return f"COALESCE((SELECT jsonb_agg(q.v) FROM ({subquery}) q), '[]'::jsonb)"
+        return f"json((SELECT json_group_array(q.v) FROM ({subquery}) q))"
+
+    def string_agg_of(self, subquery, separator):
+        """Column `v` of `subquery` joined by `separator`, in its order."""
+        function = "string_agg" if self.postgresql else "group_concat"
+        return f"(SELECT {function}(q.v, '{separator}') FROM ({subquery}) q)"
+
+    # --- running ---------------------------------------------------------------------------------
+
+    def run(self):
+        """Run every statement as one transaction; returns a list with, per statement, its rows
+        (fetch), the inserted id (insert) or None. Raises CheckFailed, or the database's error."""
+        if not self.statements:
+            return []
+        if self.postgresql:
+            return self._run_postgresql()
+        with transaction.atomic(using=self.using):
+            return self._run_in_sequence()
+
+    def _run_in_sequence(self):
+        results = []
+        with connections[self.using].cursor() as cursor:
+            for statement in self.statements:
+                params = [
+                    p if not isinstance(p, Ref) else results[p.index] for p in statement.params
+                ]
+                if statement.kind == "check":
+                    cursor.execute(f"SELECT {statement.sql}", params)
+                    problem = cursor.fetchone()[0]
+                    if problem:
+                        raise CheckFailed(problem)
+                    results.append(None)
+                    continue
+                cursor.execute(statement.sql, params)
+                if statement.kind == "fetch":
+                    results.append(cursor.fetchall())
+                elif statement.kind == "insert":
+                    results.append(cursor.lastrowid)
+                else:
+                    results.append(None)
+        return results
+
+    def _render_postgresql(self, statement):
+        """Refs become currval() of the table's id sequence: the id this session inserted last."""
+        parts = statement.sql.split("%s")
+        sql, params = [parts[0]], []
+        for param, part in zip(statement.params, parts[1:], strict=True):
+            if isinstance(param, Ref):
+                sql.append(f"currval(pg_get_serial_sequence('{param.table}', 'id'))")
+            else:
+                sql.append("%s")
+                params.append(param)
+            sql.append(part)
+        sql = "".join(sql)
+        if statement.kind == "check":
+            sql = f"SELECT {CHECK_FUNCTION}({sql})"
+        elif statement.kind == "insert":
+            sql = f"{sql} RETURNING id"
+        return sql, params
+
+    def _run_postgresql(self):
+        """One multi-statement query: every statement as EXECUTE of a statement this connection
+        has prepared (PREPARE is sent along the first time), which spares the server parsing and
+        planning each statement on every call."""
+        connection = connections[self.using]
+        connection.ensure_connection()
+        prepared = _PREPARED.setdefault(connection.connection, set())
+        nested = connection.in_atomic_block
+        parts, params, slots = [], [], []
+        if nested:
+            parts.append(f"SAVEPOINT {_SAVEPOINT}")
+            slots.append(None)
+        for index, statement in enumerate(self.statements):
+            sql, statement_params = self._render_postgresql(statement)
+            name, text, count = _prepared_form(sql)
+            if name not in prepared:
+                parts.append(f"PREPARE {name} AS {text}")
+                slots.append(None)
+                prepared.add(name)
+            arguments = ", ".join(["%s"] * count)
+            parts.append(f"EXECUTE {name}({arguments})" if count else f"EXECUTE {name}")
+            params += statement_params
+            slots.append(index)
+        if nested:
+            parts.append(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+            slots.append(None)
+        results = [None] * len(self.statements)
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(";\n".join(parts), params)
+            except DatabaseError as exc:
+                if nested:
+                    # The enclosing transaction is aborted until the savepoint is rolled back.
+                    cursor.execute(
+                        f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}"
+                    )
+                # The statements after the failing one did not run, PREPAREs included.
+                cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'ow%'")
+                prepared.clear()
+                prepared.update(row[0] for row in cursor.fetchall())
+                code = _check_code(exc)
+                if code is not None:
+                    raise CheckFailed(code) from None
+                raise
+            # Outside a transaction the server committed the implicit transaction already.
+            raw = cursor.cursor
+            for number, slot in enumerate(slots):
+                if number:
+                    raw.nextset()
+                kind = self.statements[slot].kind if slot is not None else None
+                if kind == "fetch":
+                    results[slot] = raw.fetchall()
+                elif kind == "insert":
+                    results[slot] = raw.fetchone()[0]
+        return results
+
+
+# Statements prepared on each PostgreSQL connection (prepared statements live per session).
+_PREPARED = weakref.WeakKeyDictionary()
+_FORMS = {}
+
+
+def _prepared_form(sql):
+    """(name, text with $1…$n, parameter count) of a statement, computed once per text."""
+    form = _FORMS.get(sql)
+    if form is None:
+        pieces = sql.split("%s")
+        text = pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
+        name = "ow_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
+        form = _FORMS[sql] = (name, text, len(pieces) - 1)
+        if len(_FORMS) > 10_000:
+            _FORMS.clear()
+    return form
+
+
+def _adapt(value, using):
+    """Dates and times as the backend stores them (SQLite: text, naive UTC)."""
+    operations = connections[using].ops
+    if isinstance(value, datetime):
+        return operations.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return operations.adapt_datefield_value(value)
+    return value
+
+
+def _row(model, values, using):
+    """(columns, placeholders, params) of one row: given values first-class, defaults for the rest."""
+    connection = connections[using]
+    columns, placeholders, params = [], [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.primary_key and model_field.attname not in values:
+            continue
+        name = model_field.attname if model_field.attname in values else model_field.name
+        if name in values:
+            value = values[name]
+        elif getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            raise ValueError(f"{model.__name__}.{model_field.name} must be given")
+        else:
+            value = model_field.get_default()
+        columns.append(model_field.column)
+        if isinstance(value, Sql):
+            placeholders.append(value.text)
+            params += list(value.params)
+        elif isinstance(value, Ref):
+            placeholders.append("%s")
+            params.append(value)
+        else:
+            placeholders.append("%s")
+            params.append(model_field.get_db_prep_save(value, connection))
+    unknown = (
+        set(values)
+        - {f.name for f in model._meta.concrete_fields}
+        - {f.attname for f in model._meta.concrete_fields}
+    )
+    if unknown:
+        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    return columns, placeholders, params
+
+
+def _check_code(exc):
+    """The problem code of an ow_check() failure, else None."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    message = getattr(diag, "message_primary", None) or ""
+    if getattr(cause, "sqlstate", None) == "P0001" and message.startswith(CHECK_PREFIX):
+        return message[len(CHECK_PREFIX) :]
+    return None
+
+
+CHECK_FUNCTION_SQL = f"""
+CREATE OR REPLACE FUNCTION {CHECK_FUNCTION}(problem text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF problem IS NOT NULL AND problem <> '' THEN
+        RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = '{CHECK_PREFIX}' || problem;
+    END IF;
+END
+$$;
+"""
