@@ -8,9 +8,9 @@ one item with 5 materials and one stage in which 4 departments review in paralle
 and one reviewer per department. Each case goes through 8 steps, each in its own transaction as the
 different users would do them: (1) intake with the 5 materials (metadata and sha256 only, no file
 bytes), (2) acceptance, (3–6) each department approves with a short opinion, (7) the lead
-department decides, (8) the clerk marks the result collected. After the acceptance one query reads
-the ids of the case's 4 tasks (what each reviewer's inbox shows); each reviewer's step hands its
-task id to the action, as the task page's form posts it.
+department decides, (8) the clerk marks the result collected. The acceptance returns the ids of the
+4 tasks it opened (what each reviewer's inbox then lists); each reviewer's step hands its task id to
+the action, as the task page's form posts it.
 
 With --processes K, K worker processes (spawned, each with its own database connection) split the
 cases; the clock starts when every worker is ready and stops when the last one is done. At the end
@@ -175,7 +175,6 @@ class Workload:
             do_mark_collected,
             do_receive_intake,
         )
-        from onewindow.cases.models import ReviewTask
 
         measure = measure or (lambda step: nullcontext())
         with measure("intake"):
@@ -188,10 +187,7 @@ class Workload:
             )
         with measure("accept"):
             case = do_accept_case(case, acting_user=self.clerk)
-        with measure("inbox"):
-            task_ids = dict(
-                ReviewTask.objects.filter(case_id=case.pk).values_list("department_id", "id")
-            )
+        task_ids = case.opened_tasks
         for n, reviewer in enumerate(self.reviewers, start=1):
             with measure(f"review_{n}"):
                 do_complete_review(

@@ -16,7 +16,7 @@ from django.db import connection
 from onewindow.cases.actions import do_accept_case, do_complete_review
 from onewindow.cases.constants import CaseState, StageState, TaskState
 from onewindow.cases.errors import CaseActionError
-from onewindow.cases.models import Case, CaseStage, IdempotencyKey
+from onewindow.cases.models import Case, IdempotencyKey
 from onewindow.core.models import AuditEntry, NumberSequence
 
 pytestmark = [

@@ -25,6 +25,7 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import psycopg
 from django.db import DatabaseError, connections, transaction
 
 # PL/pgSQL helper installed by core's migration 0005: raises when its argument is a problem code.
@@ -70,13 +71,11 @@ class Batch:
     using: str = "default"
     statements: list = field(default_factory=list)
 
-    @property
-    def vendor(self):
-        return connections[self.using].vendor
-
-    @property
-    def postgresql(self):
-        return self.vendor == "postgresql"
+    def __post_init__(self):
+        connection = connections[self.using]
+        self.vendor = connection.vendor
+        self.postgresql = self.vendor == "postgresql"
+        self._operations = connection.ops
 
     # --- building ------------------------------------------------------------------------------
 
@@ -113,8 +112,9 @@ class Batch:
             return self.insert(sql, params, table=table)
         return self.execute(sql, params)
 
-    def insert_rows(self, model, rows):
-        """One multi-row INSERT of `model` (a list of value dicts with the same keys)."""
+    def insert_rows(self, model, rows, *, returning=()):
+        """One multi-row INSERT of `model` (a list of value dicts with the same keys); with
+        `returning` columns, `run()` gives their rows at the returned index."""
         if not rows:
             return None
         columns, params, groups = None, [], []
@@ -123,14 +123,15 @@ class Batch:
             groups.append(f"({', '.join(placeholders)})")
             params += row_params
         table = model._meta.db_table
-        return self.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(groups)}", params
-        )
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(groups)}"
+        if returning:
+            return self.fetch(f"{sql} RETURNING {', '.join(returning)}", params)
+        return self.execute(sql, params)
 
     def _add(self, statement):
         if statement.sql.count("%s") != len(statement.params):
             raise ValueError(f"placeholders and parameters differ: {statement.sql!r}")
-        statement.params = [_adapt(p, self.using) for p in statement.params]
+        statement.params = [_adapt(p, self._operations) for p in statement.params]
         self.statements.append(statement)
         return len(self.statements) - 1
 
@@ -201,12 +202,13 @@ class Batch:
         return results
 
     def _render_postgresql(self, statement):
-        """Refs become currval() of the table's id sequence: the id this session inserted last."""
+        """Refs become currval() of the table's id sequence: the id this session inserted last.
+        In a subquery: currval() is volatile, and `WHERE id = currval(…)` would scan the table."""
         parts = statement.sql.split("%s")
         sql, params = [parts[0]], []
         for param, part in zip(statement.params, parts[1:], strict=True):
             if isinstance(param, Ref):
-                sql.append(f"currval(pg_get_serial_sequence('{param.table}', 'id'))")
+                sql.append(f"(SELECT currval(pg_get_serial_sequence('{param.table}', 'id')))")
             else:
                 sql.append("%s")
                 params.append(param)
@@ -225,8 +227,11 @@ class Batch:
         connection = connections[self.using]
         connection.ensure_connection()
         prepared = _PREPARED.setdefault(connection.connection, set())
+        # Arguments as SQL literals, adapted by psycopg as a client-side cursor would; the query
+        # then needs no placeholder parsing (psycopg caches that only for short queries).
+        literal = psycopg.adapt.Transformer(connection.connection).as_literal
         nested = connection.in_atomic_block
-        parts, params, slots = [], [], []
+        parts, slots = [], []
         if nested:
             parts.append(f"SAVEPOINT {_SAVEPOINT}")
             slots.append(None)
@@ -237,9 +242,13 @@ class Batch:
                 parts.append(f"PREPARE {name} AS {text}")
                 slots.append(None)
                 prepared.add(name)
-            arguments = ", ".join(["%s"] * count)
-            parts.append(f"EXECUTE {name}({arguments})" if count else f"EXECUTE {name}")
-            params += statement_params
+            if count:
+                arguments = b", ".join(
+                    b"NULL" if p is None else literal(p) for p in statement_params
+                )
+                parts.append(f"EXECUTE {name}({arguments.decode()})")
+            else:
+                parts.append(f"EXECUTE {name}")
             slots.append(index)
         if nested:
             parts.append(f"RELEASE SAVEPOINT {_SAVEPOINT}")
@@ -247,7 +256,7 @@ class Batch:
         results = [None] * len(self.statements)
         with connection.cursor() as cursor:
             try:
-                cursor.execute(";\n".join(parts), params)
+                cursor.execute(";\n".join(parts))
             except DatabaseError as exc:
                 if nested:
                     # The enclosing transaction is aborted until the savepoint is rolled back.
@@ -287,20 +296,25 @@ def _prepared_form(sql):
         pieces = sql.split("%s")
         text = pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
         name = "ow_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()
-        form = _FORMS[sql] = (name, text, len(pieces) - 1)
+        # The text is sent without parameters, so no "%%" escapes (core.batch takes "%s" only).
+        form = _FORMS[sql] = (name, text.replace("%%", "%"), len(pieces) - 1)
         if len(_FORMS) > 10_000:
             _FORMS.clear()
     return form
 
 
-def _adapt(value, using):
+def _adapt(value, operations):
     """Dates and times as the backend stores them (SQLite: text, naive UTC)."""
-    operations = connections[using].ops
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         return operations.adapt_datetimefield_value(value)
     if isinstance(value, date):
         return operations.adapt_datefield_value(value)
     return value
+
+
+_PLAIN = frozenset((str, int, bool, type(None)))
 
 
 def _row(model, values, using):
@@ -326,7 +340,9 @@ def _row(model, values, using):
             params.append(value)
         else:
             placeholders.append("%s")
-            params.append(model_field.get_db_prep_save(value, connection))
+            if type(value) not in _PLAIN:
+                value = model_field.get_db_prep_save(value, connection)
+            params.append(value)
     unknown = (
         set(values)
         - {f.name for f in model._meta.concrete_fields}

@@ -429,7 +429,8 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
 
     Only materials flagged 容缺 may still be missing; then a supplement-by date is set and the
     result cannot be issued before they arrive. An on-the-spot item is decided at once. One batch;
-    the checks (state, blocking materials) run in it, and the error path reads the details.
+    the checks (state, blocking materials) run in it, and the error path reads the details. The
+    returned case's `opened_tasks` maps each department of the first stage to its task id.
     """
     if not is_clerk(acting_user):
         raise forbidden("只有综合窗口人员可以受理 / Only window clerks accept applications")
@@ -471,14 +472,43 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         "EXISTS (SELECT 1 FROM cases_casematerial WHERE case_id = cases_case.id AND status = %s)"
     )
     number = numbering.case_number(batch, settings.ONEWINDOW_REGION_CODE, on)
+    has_tolerated = Sql(tolerated.replace("cases_case.id", "c.id"), (MaterialStatus.TOLERATED,))
+    tolerated_names = batch.json_array_of(
+        "SELECT m.name AS v FROM cases_casematerial cm JOIN catalog_material m "
+        "ON m.id = cm.material_id WHERE cm.case_id = c.id AND cm.status = %s "
+        "ORDER BY cm.position, cm.id"
+    )
+    # Written before the UPDATE, which it describes: the state it leaves, the number it gives.
+    statements.audit(
+        batch,
+        "accept_case",
+        case_id=case.pk,
+        number=number,
+        acting_user=acting_user,
+        from_state=Sql("c.state"),
+        to_state=CaseState.ACCEPTED,
+        client_address=client_address,
+        details=[
+            ("tolerated", Sql(tolerated_names, (MaterialStatus.TOLERATED,))),
+            (
+                "supplement_due",
+                Sql(
+                    f"CASE WHEN {has_tolerated.text} THEN CAST(%s AS TEXT) ELSE '' END",
+                    (*has_tolerated.params, str(supplement_due)),
+                ),
+            ),
+        ],
+    )
+    # Accepted, then at once in review (the first stage opens): one UPDATE, two audit rows.
     accepted = batch.fetch(
-        f"UPDATE cases_case SET number = {number.text}, accepted_on = %s, "
+        f"UPDATE cases_case SET number = {number.text}, accepted_on = %s, state = %s, "
         f"supplement_due = CASE WHEN {tolerated} THEN {batch.typed('DATE')} ELSE NULL END, "
         "promised_deadline = %s, legal_deadline = %s, colour = %s, colour_changed_at = %s, "
         "updated_at = %s WHERE id = %s RETURNING number, supplement_due",
         [
             *number.params,
             on,
+            CaseState.IN_REVIEW,
             MaterialStatus.TOLERATED,
             supplement_due,
             promised,
@@ -489,29 +519,6 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
             case.pk,
         ],
     )
-    tolerated_names = batch.json_array_of(
-        "SELECT m.name AS v FROM cases_casematerial cm JOIN catalog_material m "
-        "ON m.id = cm.material_id WHERE cm.case_id = c.id AND cm.status = %s "
-        "ORDER BY cm.position, cm.id"
-    )
-    statements.audit(
-        batch,
-        "accept_case",
-        case_id=case.pk,
-        acting_user=acting_user,
-        from_state=Sql("c.state"),
-        to_state=CaseState.ACCEPTED,
-        client_address=client_address,
-        details=[
-            ("tolerated", Sql(tolerated_names, (MaterialStatus.TOLERATED,))),
-            (
-                "supplement_due",
-                Sql("COALESCE(CAST(c.supplement_due AS TEXT), '')"),
-            ),
-        ],
-    )
-    # Accepted, then at once in review (the first stage opens): two audit rows, one UPDATE.
-    batch.execute("UPDATE cases_case SET state = %s WHERE id = %s", [CaseState.IN_REVIEW, case.pk])
     statements.audit(
         batch,
         "start_review",
@@ -521,7 +528,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         to_state=CaseState.IN_REVIEW,
         client_address=client_address,
     )
-    opened = _copy_flow(batch, case.pk, flow, on)
+    tasks, opened = _copy_flow(batch, case.pk, flow, on)
     if item.is_on_the_spot:
         decide_on_the_spot(batch, case.pk, acting_user=acting_user, on=on)
     else:
@@ -549,6 +556,12 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     case.number, case.accepted_on, case.state = number, on, CaseState.IN_REVIEW
     case.supplement_due = date.fromisoformat(due) if isinstance(due, str) else due
     case.promised_deadline, case.legal_deadline, case.colour = promised, legal, colour
+    # What each department's inbox now shows: department id → its open task's id.
+    case.opened_tasks = {
+        department_id: task_id
+        for task_id, department_id, state in results[tasks]
+        if state == TaskState.OPEN
+    }
     return case
 
 
@@ -637,8 +650,8 @@ def published(item):
 
 def _copy_flow(batch, case_id, flow, on):
     """The item version's stages become the case's; the first stage opens now, its tasks with their
-    due dates and colours. Two INSERTs whatever the flow; returns (department id, due date,
-    colour) of the open tasks."""
+    due dates and colours. Two INSERTs whatever the flow; returns the batch index of the tasks'
+    (id, department id, state) rows, and (department id, due date, colour) of the open tasks."""
     batch.insert_rows(
         CaseStage,
         [
@@ -672,8 +685,8 @@ def _copy_flow(batch, case_id, flow, on):
                 row.update(state=TaskState.OPEN, opened_on=on, due_date=due, colour=colour)
                 opened.append((department_id, due, colour))
             rows.append(row)
-    batch.insert_rows(ReviewTask, rows)
-    return opened
+    tasks = batch.insert_rows(ReviewTask, rows, returning=("id", "department_id", "state"))
+    return tasks, opened
 
 
 @transaction.atomic

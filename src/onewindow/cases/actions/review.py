@@ -143,7 +143,7 @@ def _review_statements(
             ("decision", decision),
         ],
     )
-    _join_statements(batch, task_id, now=now, next_stage=next_stage)
+    _join_statements(batch, task_id, decision=decision, now=now, next_stage=next_stage)
 
 
 def _close_pending_extensions_of_task(batch, task_id, note, now):
@@ -162,10 +162,14 @@ def _close_pending_extensions(extensions, note):
     )
 
 
-def _join_statements(batch, task_id, *, now, next_stage):
-    """The stage closes when no task of it is open (the case lock makes this happen once); a
-    refusal cancels the later stages; otherwise the next stage opens (`next_stage`, read by
-    _next_stage_plan) — or, when it was not read, a check stops the batch to read it."""
+def _join_statements(batch, task_id, *, decision, now, next_stage):
+    """The stage closes when no task of it is open (the case lock makes this happen once).
+
+    A refusal cancels the later stages at once, whoever answers last: the case ends with a refusal
+    after this stage. When the stage closes with later stages still pending, the next one opens
+    (`next_stage`, read by _next_stage_plan) — or, when it was not read, a check stops the batch
+    to read it.
+    """
     stage = "(SELECT stage_id FROM cases_reviewtask WHERE id = %s)"
     case = "(SELECT case_id FROM cases_reviewtask WHERE id = %s)"
     batch.execute(
@@ -174,41 +178,38 @@ def _join_statements(batch, task_id, *, now, next_stage):
         "WHERE o.stage_id = cases_casestage.id AND o.state = %s)",
         [StageState.DONE, now, task_id, StageState.OPEN, TaskState.OPEN],
     )
-    closed = f"EXISTS (SELECT 1 FROM cases_casestage s WHERE s.id = {stage} AND s.state = %s)"
-    refused = (
-        f"EXISTS (SELECT 1 FROM cases_reviewtask r WHERE r.stage_id = {stage} AND r.state = %s)"
+    if decision == TaskState.REFUSED:
+        for table, cancelled in (
+            ("cases_reviewtask", TaskState.CANCELLED),
+            ("cases_casestage", StageState.CANCELLED),
+        ):
+            batch.execute(
+                f"UPDATE {table} SET state = %s WHERE case_id = {case} AND state = %s",
+                [cancelled, task_id, StageState.PENDING],
+            )
+        return
+    closed = Sql(
+        f"EXISTS (SELECT 1 FROM cases_casestage s WHERE s.id = {stage} AND s.state = %s)",
+        (task_id, StageState.DONE),
     )
-    closed_params = [task_id, StageState.DONE]
-    refused_params = [task_id, TaskState.REFUSED]
-    for table, cancelled in (
-        ("cases_reviewtask", TaskState.CANCELLED),
-        ("cases_casestage", StageState.CANCELLED),
-    ):
-        batch.execute(
-            f"UPDATE {table} SET state = %s WHERE case_id = {case} AND state = %s "
-            f"AND {closed} AND {refused}",
-            [cancelled, task_id, StageState.PENDING, *closed_params, *refused_params],
-        )
-    approved = f"{closed} AND NOT {refused}"
-    approved_params = [*closed_params, *refused_params]
     if next_stage is None:
         batch.check(
-            f"CASE WHEN {approved} AND EXISTS (SELECT 1 FROM cases_casestage p "
+            f"CASE WHEN {closed.text} AND EXISTS (SELECT 1 FROM cases_casestage p "
             f"WHERE p.case_id = {case} AND p.state = %s) THEN 'next_stage' ELSE '' END",
-            [*approved_params, task_id, StageState.PENDING],
+            [*closed.params, task_id, StageState.PENDING],
         )
         return
     if next_stage.stage_id is None:
         return
     batch.execute(
         f"UPDATE cases_casestage SET state = %s, opened_on = %s WHERE id = %s AND state = %s "
-        f"AND {approved}",
-        [StageState.OPEN, next_stage.on, next_stage.stage_id, StageState.PENDING, *approved_params],
+        f"AND {closed.text}",
+        [StageState.OPEN, next_stage.on, next_stage.stage_id, StageState.PENDING, *closed.params],
     )
     for opened in next_stage.tasks:
         batch.execute(
             "UPDATE cases_reviewtask SET state = %s, opened_on = %s, due_date = %s, colour = %s "
-            f"WHERE id = %s AND state = %s AND {approved}",
+            f"WHERE id = %s AND state = %s AND {closed.text}",
             [
                 TaskState.OPEN,
                 next_stage.on,
@@ -216,7 +217,7 @@ def _join_statements(batch, task_id, *, now, next_stage):
                 opened.colour,
                 opened.pk,
                 TaskState.PENDING,
-                *approved_params,
+                *closed.params,
             ],
         )
         if opened.colour in WARNING_COLOURS:
@@ -227,7 +228,7 @@ def _join_statements(batch, task_id, *, now, next_stage):
                 case_id=Sql(case, (task_id,)),
                 department_id=opened.department_id,
                 text=f" 本部门审查{Colour(opened.colour).label}：到期日期 {opened.due_date}",
-                condition=Sql(approved, tuple(approved_params)),
+                condition=closed,
             )
 
 

@@ -89,11 +89,14 @@ def audit(
     details=(),
     reason="",
     client_address=None,
+    number=None,
 ):
     """The audit row of a case action. `details` are (key, SQL expression or value) pairs over the
-    case `c` or plain values; the case number is always recorded, as core.audit.record does."""
+    case `c` or plain values; the case number is always recorded, as core.audit.record does
+    (`number`, a Sql expression, when the row is written before the case gets it)."""
     text, params = value_sql(case_id)
-    pairs, pair_params = ["'number'", "COALESCE(c.number, '')"], []
+    number = number or Sql("COALESCE(c.number, '')")
+    pairs, pair_params = ["'number'", number.text], list(number.params)
     for key, value in details:
         value_text, value_params = typed_sql(value)
         pairs += [f"'{key}'", value_text]
