@@ -20,6 +20,7 @@ Inside an enclosing atomic block (a caller's transaction, or a test's) the batch
 savepoint and the enclosing transaction goes on whether the batch succeeds or fails.
 """
 
+import functools
 import hashlib
 import weakref
 from dataclasses import dataclass, field
@@ -317,39 +318,46 @@ def _adapt(value, operations):
 _PLAIN = frozenset((str, int, bool, type(None)))
 
 
+@functools.cache
+def _fields(model):
+    """Per concrete field: (field, attname, name, must be given, constant default or None)."""
+    described = []
+    for model_field in model._meta.concrete_fields:
+        must = getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+        # A callable default (dict, uuid…) is called for each row; a constant one is kept.
+        constant = None if callable(model_field.default) else model_field.get_default()
+        described.append((model_field, model_field.attname, model_field.name, must, constant))
+    names = frozenset(n for f in described for n in (f[1], f[2]))
+    return tuple(described), names
+
+
 def _row(model, values, using):
     """(columns, placeholders, params) of one row: given values first-class, defaults for the rest."""
     connection = connections[using]
+    described, names = _fields(model)
+    if not names.issuperset(values):
+        raise ValueError(f"{model.__name__} has no fields {sorted(set(values) - names)}")
     columns, placeholders, params = [], [], []
-    for model_field in model._meta.concrete_fields:
-        if model_field.primary_key and model_field.attname not in values:
-            continue
-        name = model_field.attname if model_field.attname in values else model_field.name
-        if name in values:
+    for model_field, attname, name, must, constant in described:
+        if attname in values:
+            value = values[attname]
+        elif name in values:
             value = values[name]
-        elif getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            raise ValueError(f"{model.__name__}.{model_field.name} must be given")
+        elif model_field.primary_key:
+            continue
+        elif must:
+            raise ValueError(f"{model.__name__}.{name} must be given")
         else:
-            value = model_field.get_default()
+            value = model_field.get_default() if constant is None else constant
         columns.append(model_field.column)
         if isinstance(value, Sql):
             placeholders.append(value.text)
-            params += list(value.params)
-        elif isinstance(value, Ref):
-            placeholders.append("%s")
-            params.append(value)
+            params += value.params
         else:
             placeholders.append("%s")
-            if type(value) not in _PLAIN:
+            if type(value) not in _PLAIN and not isinstance(value, Ref):
                 value = model_field.get_db_prep_save(value, connection)
             params.append(value)
-    unknown = (
-        set(values)
-        - {f.name for f in model._meta.concrete_fields}
-        - {f.attname for f in model._meta.concrete_fields}
-    )
-    if unknown:
-        raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
     return columns, placeholders, params
 
 
