@@ -205,7 +205,10 @@ class Batch:
     def _render_postgresql(self, statement):
         """Refs become currval() of the table's id sequence: the id this session inserted last.
         In a subquery: currval() is volatile, and `WHERE id = currval(…)` would scan the table."""
-        parts = statement.sql.split("%s")
+        sql = statement.sql
+        if not any(type(p) is Ref for p in statement.params):
+            return _WRAP[statement.kind].format(sql), statement.params
+        parts = sql.split("%s")
         sql, params = [parts[0]], []
         for param, part in zip(statement.params, parts[1:], strict=True):
             if isinstance(param, Ref):
@@ -214,12 +217,7 @@ class Batch:
                 sql.append("%s")
                 params.append(param)
             sql.append(part)
-        sql = "".join(sql)
-        if statement.kind == "check":
-            sql = f"SELECT {CHECK_FUNCTION}({sql})"
-        elif statement.kind == "insert":
-            sql = f"{sql} RETURNING id"
-        return sql, params
+        return _WRAP[statement.kind].format("".join(sql)), params
 
     def _run_postgresql(self):
         """One multi-statement query: every statement as EXECUTE of a statement this connection
@@ -244,10 +242,11 @@ class Batch:
                 slots.append(None)
                 prepared.add(name)
             if count:
-                arguments = b", ".join(
-                    b"NULL" if p is None else literal(p) for p in statement_params
+                arguments = ", ".join(
+                    "NULL" if p is None else str(p) if type(p) is int else literal(p).decode()
+                    for p in statement_params
                 )
-                parts.append(f"EXECUTE {name}({arguments.decode()})")
+                parts.append(f"EXECUTE {name}({arguments})")
             else:
                 parts.append(f"EXECUTE {name}")
             slots.append(index)
@@ -285,6 +284,13 @@ class Batch:
         return results
 
 
+# How each kind of statement is sent on PostgreSQL.
+_WRAP = {
+    "execute": "{}",
+    "fetch": "{}",
+    "check": f"SELECT {CHECK_FUNCTION}({{}})",
+    "insert": "{} RETURNING id",
+}
 # Statements prepared on each PostgreSQL connection (prepared statements live per session).
 _PREPARED = weakref.WeakKeyDictionary()
 _FORMS = {}
