@@ -20,6 +20,10 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试部门{n}")
 
 
+# Every user the factory makes signs in with this password.
+PASSWORD = "onewindow-test"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -27,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"工作人员{n}")
-    password = factory.django.Password("onewindow-test")
+    password = factory.django.Password(PASSWORD)
     role = Role.CLERK
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from onewindow.cases import queries
 from onewindow.cases.actions import (
     MaterialInput,
     do_accept_case,
@@ -192,6 +193,34 @@ def test_inbox_query_count_does_not_grow_with_the_tasks(
     assert len(seven) == len(one)
     with django_assert_max_num_queries(12):
         client.get(INBOX, {"colour": "green", "q": "李", "order": "number"})
+
+
+def test_inbox_rows_carry_what_the_page_shows_and_not_the_items_texts(
+    accept, market, django_assert_num_queries
+):
+    def shown(task):
+        case = task.case
+        return (
+            task.pk,
+            task.task_name,
+            task.colour,
+            task.opened_on,
+            task.due_date,
+            task.stage.name,
+            case.number,
+            case.applicant_name,
+            case.item.name,
+        )
+
+    accept()
+    with django_assert_num_queries(1):
+        [task] = queries.inbox(market)
+    with django_assert_num_queries(0):
+        columns = shown(task)
+    whole = ReviewTask.objects.select_related("case__item", "stage").get(pk=task.pk)
+    assert columns == shown(whole)
+    # The item's long texts are what made the whole rows slow to build (docs/performance.md).
+    assert {"conditions", "legal_basis", "notes"} <= task.case.item.get_deferred_fields()
 
 
 # --- the task page ----------------------------------------------------------------------------

@@ -1,16 +1,20 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server."""
 
 import os
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onewindow.catalog.constants import ConstructionStage, ItemType, WindowClass
 from onewindow.catalog.models import FlowStep
 from onewindow.core import workdays
-from tests.factories import DepartmentFactory, ServiceItemFactory
+from tests.factories import PASSWORD, DepartmentFactory, ServiceItemFactory
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
 # with a running loop unless told that this is deliberate.
@@ -43,15 +47,36 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def new_page(browser):
+    """A page in a browser context of its own, as each person works at their own desk."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}, device_scale_factor=1
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
+
+
+def sign_in(page, base_url, username, landing):
+    """Sign in on the login page (every factory user has PASSWORD) and wait to land on `landing`."""
+    page.goto(f"{base_url}/accounts/login/?next={landing}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    # The whole address: the login page's own ends with ?next=<landing> too.
+    expect(page).to_have_url(re.compile(re.escape(base_url + landing) + "$"))
+
+
+def on_day(day):
+    """Freeze the clock at 09:30 Beijing time on `day` (the actions read today from the clock)."""
+    moment = datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    return time_machine.travel(moment, tick=False)
 
 
 @pytest.fixture

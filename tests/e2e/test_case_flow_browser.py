@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 from onewindow.cases.constants import CaseState, Decision
 from onewindow.cases.models import Case
 from onewindow.catalog.constants import Requirement
+from tests.e2e.conftest import new_page, sign_in
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "onewindow-test"
 ID_NUMBER = "11010519491231002X"
 PHONE = "13800138000"
 
@@ -54,16 +54,10 @@ def district(transactional_db):
 
 
 def session(browser, base_url, username, landing):
-    """A signed-in browser session of its own, as each person works at their own desk."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/?next={landing}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{landing}")
-    return context, page
+    """A signed-in browser page of its own, as each person works at their own desk."""
+    page = new_page(browser)
+    sign_in(page, base_url, username, landing)
+    return page
 
 
 def open_task(page, base_url, number):
@@ -81,7 +75,7 @@ def test_a_joint_case_from_the_window_to_collection(live_server, browser, distri
     base = live_server.url
 
     # The clerk: applicant, checklist without the 容缺 material, 容缺受理.
-    clerk_context, clerk = session(browser, base, "clerk", "/window/")
+    clerk = session(browser, base, "clerk", "/window/")
     clerk.locator("#item-q").press_sequentially("cyfw", delay=40)
     clerk.locator("#item-results .pick").first.click()
     expect(clerk.locator("#chosen-item")).to_contain_text("餐饮服务开业联办")
@@ -97,10 +91,10 @@ def test_a_joint_case_from_the_window_to_collection(live_server, browser, distri
     first_deadline = case.promised_deadline
 
     # Three departments review at the same time; the fire brigade first asks for 3 more days.
-    _, housing = session(browser, base, "reviewer_housing", "/inbox/")
+    housing = session(browser, base, "reviewer_housing", "/inbox/")
     open_task(housing, base, case.number)
     approve(housing, "符合要求")
-    _, fire = session(browser, base, "reviewer_fire", "/inbox/")
+    fire = session(browser, base, "reviewer_fire", "/inbox/")
     open_task(fire, base, case.number)
     fire.get_by_text("申请延期", exact=True).click()  # opens the <details> of the extension form
     fire.locator("input[name=days]").fill("3")
@@ -108,13 +102,13 @@ def test_a_joint_case_from_the_window_to_collection(live_server, browser, distri
         "textarea[name=reason]"
     ).fill("需现场复核疏散通道")
     fire.get_by_role("button", name="提交负责人审批").click()
-    _, head = session(browser, base, "head_fire", "/inbox/")
+    head = session(browser, base, "head_fire", "/inbox/")
     head.get_by_role("button", name="批准", exact=True).click()
     case.refresh_from_db()
     assert case.extension_days == 3 and case.promised_deadline > first_deadline
     open_task(fire, base, case.number)
     approve(fire, "消防条件符合")
-    _, market = session(browser, base, "reviewer_market", "/inbox/")
+    market = session(browser, base, "reviewer_market", "/inbox/")
     open_task(market, base, case.number)
     approve(market, "主体资格符合")
 
@@ -134,12 +128,10 @@ def test_a_joint_case_from_the_window_to_collection(live_server, browser, distri
     clerk.get_by_role("button", name="登记领取").click()
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED and case.collected_by == "李明"
-    clerk_context.close()
+    clerk.context.close()
 
     # The applicant, with no account, follows the case.
-    applicant = browser.new_context(
-        locale="zh-CN", viewport={"width": 1280, "height": 900}
-    ).new_page()
+    applicant = new_page(browser)
     applicant.goto(f"{base}/progress/?number={case.number}")
     applicant.get_by_label("证件号码或手机号码后 4 位").fill(ID_NUMBER[-4:])
     applicant.get_by_role("button", name="查询进度").click()

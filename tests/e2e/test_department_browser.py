@@ -2,11 +2,8 @@
 tasks, filtering it, and the supervisor's board with its chart and pressing (督办)."""
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 from stdnum.cn import ric, uscc
@@ -21,17 +18,10 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.models import ReviewTask
 from onewindow.core import workdays
-from tests.e2e.conftest import workdays_ago
+from tests.e2e.conftest import on_day, sign_in, workdays_ago
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "onewindow-test"
-
-
-def on_day(day):
-    moment = datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
-    return time_machine.travel(moment, tick=False)
 
 
 def citizen(name, serial, phone):
@@ -159,16 +149,8 @@ def district(transactional_db):
     do_refresh_colours()
 
 
-def sign_in(page, live_server, username, next_url):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
-
-
 def test_reviewer_works_the_inbox(live_server, page, district, screenshots):
-    sign_in(page, live_server, "reviewer_market", "/inbox/")
+    sign_in(page, live_server.url, "reviewer_market", "/inbox/")
     expect(page.get_by_role("heading", name="部门待办", exact=True)).to_be_visible()
     rows = page.locator(".dept-tasks tbody tr")
     expect(rows).to_have_count(8)
@@ -191,7 +173,7 @@ def test_reviewer_works_the_inbox(live_server, page, district, screenshots):
 
 
 def test_supervisor_reads_the_board_and_presses_a_case(live_server, page, district, screenshots):
-    sign_in(page, live_server, "supervisor", "/supervision/")
+    sign_in(page, live_server.url, "supervisor", "/supervision/")
     expect(page.get_by_role("heading", name="电子监察", exact=True)).to_be_visible()
     # ECharts drew the bar chart (SVG renderer).
     expect(page.locator("#board-chart svg")).to_be_visible()

@@ -7,11 +7,8 @@ Uses the Chromium fixtures (`browser`, `page`, `screenshots`) and the district c
 """
 
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from onewindow.cases.actions import (
@@ -23,12 +20,11 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.models import Case
 from onewindow.catalog.models import ServiceItem
-from tests.e2e.conftest import workdays_ago
+from tests.e2e.conftest import new_page, on_day, sign_in, workdays_ago
 from tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "onewindow-test"
 CREDIT_CODE = "91110000600037341L"
 PHONE = "13902751234"
 
@@ -55,11 +51,7 @@ def waiting_intakes(window_clerk):
             acting_user=window_clerk,
         )
 
-    old_day = workdays_ago(6)
-    moment = datetime(
-        old_day.year, old_day.month, old_day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai")
-    )
-    with time_machine.travel(moment, tick=False):
+    with on_day(workdays_ago(6)):
         old = intake("黄丽", "11010519491231002X", "13612345678")
         do_issue_supplement_notice(old, defects={}, acting_user=window_clerk)
     fresh = intake("张伟", "440102198001021230", "13798765432")
@@ -67,18 +59,11 @@ def waiting_intakes(window_clerk):
     return old, fresh
 
 
-def sign_in(page, base_url):
-    page.goto(f"{base_url}/accounts/login/?next=/window/")
-    page.get_by_label("用户名").fill("clerk")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="一窗受理")).to_be_visible()
-
-
 def test_clerk_accepts_with_a_tolerated_material_and_the_applicant_follows_the_qr_code(
     live_server, browser, page, window_clerk, waiting_intakes, screenshots
 ):
-    sign_in(page, live_server.url)
+    sign_in(page, live_server.url, "clerk", "/window/")
+    expect(page.get_by_role("heading", name="一窗受理")).to_be_visible()
     old, _fresh = waiting_intakes
     expect(page.locator(".intake-row")).to_have_count(2)
     expect(page.locator(f'.intake-row.is-art32[href="/window/intakes/{old.pk}/"]')).to_be_visible()
@@ -150,8 +135,7 @@ def test_clerk_accepts_with_a_tolerated_material_and_the_applicant_follows_the_q
 
     # The applicant scans the QR code (no sign-in): the number is filled in, the focus waits on
     # the last four characters, which are the phone's.
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = new_page(browser)
     page.goto(qr_target)
     expect(page.get_by_label("办件编号")).to_have_value(case.number)
     expect(page.get_by_label("证件号码或手机号码后 4 位")).to_be_focused()
@@ -166,4 +150,4 @@ def test_clerk_accepts_with_a_tolerated_material_and_the_applicant_follows_the_q
     expect(result).not_to_contain_text("王敏")
     expect(result).to_contain_text("尚有容缺材料未补齐")
     page.screenshot(path=str(screenshots / "progress.png"), full_page=True)
-    context.close()
+    page.context.close()

@@ -382,6 +382,23 @@ INBOX_KEYS = {
 }
 
 
+# What TaskOut reads of an inbox task besides the page's columns (only() replaces the page's list).
+INBOX_API_FIELDS = (
+    *queries.INBOX_FIELDS,
+    "limit_days",
+    "state",
+    "extension_days",
+    "opinion",
+    "decided_at",
+    "department__code",
+    "department__name",
+    "decided_by__username",
+    "decided_by__full_name",
+    "case__state",
+    "case__item__code",
+)
+
+
 def _encode_cursor(sort, value, pk):
     if isinstance(value, date):
         value = value.isoformat()
@@ -427,13 +444,17 @@ def inbox(request, filters: Query[InboxFilters]):
     user = _user(request)
     if user.role not in (Role.REVIEWER, Role.HEAD) or not user.department_id:
         raise forbidden("只有部门审批人员和负责人有待办任务 / Only department staff have an inbox")
-    tasks = queries.inbox(
-        user.department,
-        colour=filters.colour,
-        item_code=filters.item,
-        q=filters.q,
-        order=filters.sort,
-    ).select_related("department", "decided_by")
+    tasks = (
+        queries.inbox(
+            user.department,
+            colour=filters.colour,
+            item_code=filters.item,
+            q=filters.q,
+            order=filters.sort,
+        )
+        .select_related("department", "decided_by")
+        .only(*INBOX_API_FIELDS)
+    )
     if filters.cursor:
         tasks = _after_cursor(tasks, filters.sort, filters.cursor)
     rows = list(tasks[: filters.limit + 1])
