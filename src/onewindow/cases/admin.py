@@ -2,6 +2,7 @@
 state checks and audit row), so the admin can look but never add, change or delete."""
 
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from onewindow.cases.models import (
     CaseStage,
     Extension,
     Notification,
+    NotificationRead,
     ReviewTask,
     Suspension,
 )
@@ -124,10 +126,24 @@ class ExtensionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["case", "task__department", "requested_by", "decided_by"]
 
 
+class NotificationReadInline(ReadOnlyInline):
+    model = NotificationRead
+    fields = ["user", "read_at"]
+    show_change_link = False
+
+
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "department", "case", "read_at"]
+    list_display = ["created_at", "kind", "recipient", "department", "case", "read_count"]
     list_filter = ["kind", "department"]
     search_fields = ["text", "case__number"]
     list_select_related = ["recipient", "department", "case"]
     date_hierarchy = "created_at"
+    inlines = [NotificationReadInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(read_count=Count("reads"))
+
+    @admin.display(description=_("已读人数"), ordering="read_count")
+    def read_count(self, obj):
+        return obj.read_count

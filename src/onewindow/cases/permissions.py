@@ -24,3 +24,17 @@ def heads(user, department_id):
     return user.is_active and (
         user.is_superuser or (user.role == Role.HEAD and user.department_id == department_id)
     )
+
+
+def is_addressed_to(notification, user):
+    """A personal notification is its recipient's; a department's is every member's.
+
+    The same rule as queries.visible_notifications, for one notification.
+    """
+    if not user.is_active:
+        return False
+    if notification.recipient_id is not None:
+        return notification.recipient_id == user.pk
+    return (
+        notification.department_id is not None and notification.department_id == user.department_id
+    )

@@ -23,7 +23,12 @@ from onewindow.cases.actions.review import (
     do_terminate_case,
     do_withdraw_case,
 )
-from onewindow.cases.actions.supervision import do_press_case, do_refresh_colours
+from onewindow.cases.actions.supervision import (
+    do_mark_all_notifications_read,
+    do_mark_notification_read,
+    do_press_case,
+    do_refresh_colours,
+)
 
 __all__ = [
     "ApplicantInput",
@@ -35,7 +40,9 @@ __all__ = [
     "do_decide_extension",
     "do_end_suspension",
     "do_issue_supplement_notice",
+    "do_mark_all_notifications_read",
     "do_mark_collected",
+    "do_mark_notification_read",
     "do_not_accept",
     "do_press_case",
     "do_receive_intake",

@@ -1,10 +1,12 @@
-"""Electronic supervision (电子监察): colour changes found by indexed queries, and pressing (督办)."""
+"""Electronic supervision (电子监察): colour changes found by indexed queries, pressing (督办), and
+marking the in-app notifications read, each person for themselves."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
+from onewindow.cases import queries
 from onewindow.cases.actions.common import (
     announce_case_colour,
     announce_task_colour,
@@ -16,8 +18,8 @@ from onewindow.cases.actions.common import (
 from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
 from onewindow.cases.deadlines import colour_for, yellow_from
 from onewindow.cases.errors import CaseActionError, forbidden
-from onewindow.cases.models import Case, ReviewTask
-from onewindow.cases.permissions import is_supervisor
+from onewindow.cases.models import Case, NotificationRead, ReviewTask
+from onewindow.cases.permissions import is_addressed_to, is_supervisor
 
 RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW)
 
@@ -99,3 +101,36 @@ def do_press_case(case, *, message, acting_user, client_address=None):
         departments=sorted(d.code for d in departments),
     )
     return case
+
+
+def _mark_read(notification_ids, user):
+    now = timezone.now()
+    # A second tab, or a double click, may have marked one already: the first read time stays.
+    NotificationRead.objects.bulk_create(
+        [NotificationRead(notification_id=pk, user=user, read_at=now) for pk in notification_ids],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def do_mark_notification_read(notification, *, acting_user):
+    """The acting user has read one notification: their own, or one to their department.
+
+    Only for that person; a department's colleagues still see it unread. No audit row: the
+    NotificationRead row is itself the record of who read what, and when.
+    """
+    if not is_addressed_to(notification, acting_user):
+        raise forbidden(
+            "这条通知不是发给您或您所在部门的 / "
+            "This notification is not addressed to you or to your department"
+        )
+    _mark_read([notification.pk], acting_user)
+    return notification
+
+
+@transaction.atomic
+def do_mark_all_notifications_read(*, acting_user):
+    """Everything the acting user still has unread becomes read, for them only; returns how many."""
+    unread = list(queries.unread_notifications(acting_user).values_list("pk", flat=True))
+    _mark_read(unread, acting_user)
+    return len(unread)

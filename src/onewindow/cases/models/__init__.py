@@ -1,5 +1,5 @@
 from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
-from onewindow.cases.models.supervision import Notification
+from onewindow.cases.models.supervision import Notification, NotificationRead
 from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "Extension",
     "IdempotencyKey",
     "Notification",
+    "NotificationRead",
     "ReviewTask",
     "Suspension",
 ]

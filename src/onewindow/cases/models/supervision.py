@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """An in-app message to a staff member or to everyone in a department (SMS and e-mail come later)."""
+    """An in-app message to a staff member or to everyone in a department (SMS and e-mail come later).
+
+    Who has read it is kept per person in NotificationRead, for a personal message as for a
+    department's: a department's message read by one member is still unread for the others.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -42,15 +46,44 @@ class Notification(models.Model):
     created_at = models.DateTimeField(
         _("时间"), auto_now_add=True, db_index=True, help_text=_("发出时间。")
     )
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True, help_text=_("阅读时间。"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["department", "read_at"], name="notification_department_unread")
-        ]
         verbose_name = _("站内通知")
         verbose_name_plural = _("站内通知")
 
     def __str__(self):
         return self.text[:40]
+
+
+class NotificationRead(models.Model):
+    """One person has read one notification. No row: still unread for that person."""
+
+    notification = models.ForeignKey(
+        Notification,
+        on_delete=models.CASCADE,
+        related_name="reads",
+        verbose_name=_("通知"),
+        help_text=_("已读的站内通知。"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_reads",
+        # notification_read_once (user, notification) already serves lookups by user.
+        db_index=False,
+        verbose_name=_("阅读人"),
+        help_text=_("标为已读的工作人员；发给部门的通知，每位部门成员各自标记。"),
+    )
+    read_at = models.DateTimeField(_("已读时间"), help_text=_("该工作人员标为已读的时间。"))
+
+    class Meta:
+        constraints = [
+            # User first: it also answers "what has this person read" (the unread count).
+            models.UniqueConstraint(fields=["user", "notification"], name="notification_read_once")
+        ]
+        verbose_name = _("通知已读记录")
+        verbose_name_plural = _("通知已读记录")
+
+    def __str__(self):
+        return f"{self.user} · {self.notification_id}"

@@ -38,9 +38,7 @@ def set_remaining(obj, due, on):
 
 def page_context(request, **context):
     """What every department page needs: the unread notification count for the header badge."""
-    context["unread_count"] = (
-        queries.visible_notifications(request.user).filter(read_at=None).count()
-    )
+    context["unread_count"] = queries.unread_notifications(request.user).count()
     return context
 
 

@@ -5,9 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from onewindow.accounts.constants import Role
 from onewindow.cases import queries
 from onewindow.cases.actions import (
+    do_mark_all_notifications_read,
+    do_mark_notification_read,
     do_press_case,
 )
 from onewindow.cases.constants import (
@@ -28,6 +30,7 @@ from onewindow.cases.constants import (
 from onewindow.cases.errors import CaseActionError
 from onewindow.cases.models import (
     Case,
+    Notification,
     ReviewTask,
 )
 from onewindow.cases.permissions import is_supervisor
@@ -212,7 +215,7 @@ def audit_trail(request, pk):
 @login_required
 def notifications(request):
     user = request.user
-    rows = queries.visible_notifications(user).select_related("case").order_by("-created_at", "-id")
+    rows = queries.notifications_for(user).select_related("case").order_by("-created_at", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for note in page.object_list:
         note.kind_label = NOTIFICATION_KINDS.get(note.kind, note.kind)
@@ -228,15 +231,18 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
-    """Mark one notification (`id`) or all of the user's unread ones as read.
-
-    A department's notification is shared: read by one member, it is read for the department.
-    """
-    unread = queries.visible_notifications(request.user).filter(read_at=None)
+    """Mark one notification (`id`) or all of the user's unread ones as read, for this user only."""
     note_id = request.POST.get("id", "")
-    if note_id.isdigit():
-        unread = unread.filter(pk=int(note_id))
-    unread.update(read_at=timezone.now())
+    if note_id and not note_id.isdigit():
+        raise Http404
+    try:
+        if note_id:
+            note = get_object_or_404(Notification, pk=int(note_id))
+            do_mark_notification_read(note, acting_user=request.user)
+        else:
+            do_mark_all_notifications_read(acting_user=request.user)
+    except CaseActionError as exc:
+        failed(exc)
     return redirect("cases:notifications")
 
 
