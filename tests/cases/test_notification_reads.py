@@ -201,7 +201,7 @@ def test_the_migration_keeps_what_everybody_had_read(market, fire):
     colleague = UserFactory(username="reviewer_market2", role="reviewer", department=market)
     outsider = UserFactory(username="reviewer_fire", role="reviewer", department=fire)
     read_at = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-    before, after = [("cases", "0001_initial")], [("cases", "0002_notification_reads")]
+    before, after = [("cases", "0002_idempotency_per_user")], [("cases", "0003_notification_reads")]
 
     executor = MigrationExecutor(connection)
     executor.migrate(before)

@@ -50,7 +50,7 @@ def restore_read_at(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_initial"),  # User.department, read by copy_read_at
-        ("cases", "0001_initial"),
+        ("cases", "0002_idempotency_per_user"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
