@@ -33,6 +33,24 @@ def approve_everything(case, reviewer_market, reviewer_fire, reviewer_housing):
     return case
 
 
+def test_the_last_approval_of_a_stage_opens_the_next_with_its_due_dates(
+    accepted_case, reviewer_market, reviewer_fire, reviewer_housing
+):
+    reviewers = {"SCJGJ": reviewer_market, "XFJYDD": reviewer_fire, "ZJJ": reviewer_housing}
+    for code, task in tasks_by_department(accepted_case).items():
+        do_complete_review(
+            task.pk, decision="approved", opinion="同意", acting_user=reviewers[code]
+        )
+
+    first, second = accepted_case.stages.order_by("position")
+    assert first.state == StageState.DONE and first.closed_at is not None
+    assert second.state == StageState.OPEN and second.opened_on is not None
+    [task] = second.tasks.all()
+    assert task.state == TaskState.OPEN and task.opened_on == second.opened_on
+    assert task.due_date is not None and task.due_date > task.opened_on
+    assert task.colour in ("green", "yellow")
+
+
 def test_all_departments_of_a_stage_review_at_the_same_time(accepted_case):
     tasks = tasks_by_department(accepted_case)
 
@@ -51,9 +69,11 @@ def test_a_refusal_ends_the_flow_after_its_stage(
     do_complete_review(
         tasks["SCJGJ"], decision="approved", opinion="同意", acting_user=reviewer_market
     )
-    assert (
-        accepted_case.stages.get(position=0).state == StageState.OPEN
-    )  # still waiting for housing
+    # Still waiting for housing, but the later stage will never open: cancelled at once.
+    assert accepted_case.stages.get(position=0).state == StageState.OPEN
+    later = accepted_case.stages.get(position=1)
+    assert later.state == StageState.CANCELLED
+    assert later.tasks.get().state == TaskState.CANCELLED
     do_complete_review(
         tasks["ZJJ"], decision="approved", opinion="同意", acting_user=reviewer_housing
     )

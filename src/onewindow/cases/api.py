@@ -157,7 +157,12 @@ def receive_intake(
         )
     applicant = actions.ApplicantInput(**payload.applicant.model_dump())
     proxy = actions.ProxyInput(**payload.proxy.model_dump()) if payload.proxy else None
-    replay = bool(idempotency_key) and IdempotencyKey.objects.filter(key=idempotency_key).exists()
+    # A repeat of this user's request answers 200 with the first case (a key reused for another
+    # request gets 422 from the action).
+    replay = (
+        bool(idempotency_key)
+        and IdempotencyKey.objects.filter(user=user, key=idempotency_key).exists()
+    )
     case = actions.do_receive_intake(
         item=item,
         applicant=applicant,

@@ -329,7 +329,9 @@ def _fields(model):
     """Per concrete field: (field, attname, name, must be given, constant default or None)."""
     described = []
     for model_field in model._meta.concrete_fields:
-        must = getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+        must = getattr(model_field, "auto_now", False) or getattr(
+            model_field, "auto_now_add", False
+        )
         # A callable default (dict, uuid…) is called for each row; a constant one is kept.
         constant = None if callable(model_field.default) else model_field.get_default()
         described.append((model_field, model_field.attname, model_field.name, must, constant))

@@ -192,14 +192,18 @@ class SavedScans:
             "sha256": upload.sha256,
         }
 
+    def discard(self):
+        storage = CaseMaterial._meta.get_field("file").storage
+        for name in self.names:
+            storage.delete(name)
+        self.names = []
+
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, traceback):
         if exc_type is not None:
-            storage = CaseMaterial._meta.get_field("file").storage
-            for name in self.names:
-                storage.delete(name)
+            self.discard()
         return False
 
 
@@ -332,6 +336,7 @@ def do_receive_intake(
             replayed = idempotency_key and _replayed(acting_user, idempotency_key, fingerprint)
             if not replayed:
                 raise
+            scans.discard()  # the first call's files are the case's
             return replayed
     case = Case(pk=results[case_id.index], **values)
     case._state.adding, case._state.db = False, batch.using
