@@ -1,6 +1,8 @@
 """Personas and a joint item for the case engine: clerk, reviewer_market, reviewer_fire,
 reviewer_housing, head_market, head_fire, supervisor; an item with 3 departments in parallel."""
 
+import hashlib
+
 import pytest
 
 from onewindow.cases.actions import ApplicantInput, MaterialInput, do_accept_case, do_receive_intake
@@ -88,6 +90,27 @@ def joint_item(market, fire, housing):
 @pytest.fixture
 def citizen():
     return ApplicantInput(kind="citizen", name="李明", id_number=CITIZEN_ID, phone="13800138000")
+
+
+SCAN_PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def scanned_lines(item, *, content=SCAN_PDF, scanned="营业执照"):
+    """Every material received; the one named `scanned` with a PDF scan of `content`."""
+    from onewindow.cases.uploads import CheckedUpload
+
+    lines = []
+    for material in item.materials.all():
+        upload = None
+        if material.name == scanned:
+            upload = CheckedUpload(
+                content=content,
+                content_type="application/pdf",
+                sha256=hashlib.sha256(content).hexdigest(),
+                name=f"{scanned}.pdf",
+            )
+        lines.append(MaterialInput(material_id=material.pk, received=True, upload=upload))
+    return lines
 
 
 def all_received(item, *, except_names=()):

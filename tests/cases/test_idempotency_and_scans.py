@@ -1,20 +1,17 @@
 """Idempotency keys belong to one user and one request; scans of a failed intake leave no file."""
 
-import hashlib
-
 import pytest
 
-from onewindow.cases.actions import MaterialInput, do_receive_intake
+from onewindow.cases.actions import do_receive_intake
 from onewindow.cases.errors import CaseActionError
 from onewindow.cases.models import Case, CaseMaterial, IdempotencyKey
-from onewindow.cases.uploads import CheckedUpload
 from onewindow.core.models import AuditEntry
+from tests.cases.conftest import SCAN_PDF as PDF
+from tests.cases.conftest import scanned_lines
 from tests.cases.test_api_intake import INTAKES, citizen_payload
 from tests.openapi import ApiClient
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -25,21 +22,6 @@ def media(settings, tmp_path):
 
 def files_in(folder):
     return sorted(p.name for p in folder.rglob("*") if p.is_file())
-
-
-def scanned_lines(item, *, content=PDF):
-    lines = []
-    for material in item.materials.all():
-        upload = None
-        if material.name == "营业执照":
-            upload = CheckedUpload(
-                content=content,
-                content_type="application/pdf",
-                sha256=hashlib.sha256(content).hexdigest(),
-                name="营业执照.pdf",
-            )
-        lines.append(MaterialInput(material_id=material.pk, received=True, upload=upload))
-    return lines
 
 
 def counts():

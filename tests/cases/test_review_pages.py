@@ -1,7 +1,6 @@
 """The department pages: the inbox, the task page and its actions, extensions, decisions,
 scanned materials and notifications."""
 
-import hashlib
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +13,6 @@ from django.urls import reverse
 
 from onewindow.cases import queries
 from onewindow.cases.actions import (
-    MaterialInput,
     do_accept_case,
     do_complete_review,
     do_receive_intake,
@@ -23,9 +21,9 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.constants import CaseState, Colour, ExtensionState, TaskState
 from onewindow.cases.models import Extension, ReviewTask
-from onewindow.cases.uploads import CheckedUpload
 from onewindow.core import workdays
 from onewindow.core.models import AuditEntry
+from tests.cases.conftest import scanned_lines
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -491,17 +489,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 def scanned_case(joint_item, citizen, clerk, settings, tmp_path):
     """An accepted joint case whose business licence was scanned at the window."""
     settings.MEDIA_ROOT = tmp_path
-    lines = []
-    for material in joint_item.materials.all():
-        upload = None
-        if material.name == "营业执照":
-            upload = CheckedUpload(
-                content=PDF,
-                content_type="application/pdf",
-                sha256=hashlib.sha256(PDF).hexdigest(),
-                name="营业执照.pdf",
-            )
-        lines.append(MaterialInput(material_id=material.pk, received=True, upload=upload))
+    lines = scanned_lines(joint_item, content=PDF)
     case = do_receive_intake(item=joint_item, applicant=citizen, materials=lines, acting_user=clerk)
     return do_accept_case(case, acting_user=clerk)
 
