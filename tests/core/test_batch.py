@@ -84,6 +84,17 @@ def test_inside_a_transaction_a_failed_batch_leaves_the_transaction_usable():
     }
 
 
+@pytest.mark.parametrize(
+    "text", ["O'Brien", "C:\\temp\\new", "';DROP TABLE core_numbersequence;--", "同意，请补正%s"]
+)
+def test_text_arrives_as_it_was_given(text):
+    batch = Batch()
+    batch.insert_row(NumberSequence, {"key": text, "last_value": 1})
+    batch.run()
+
+    assert NumberSequence.objects.get(key=text).last_value == 1
+
+
 def test_a_value_for_an_unknown_field_is_an_error_before_anything_runs():
     with pytest.raises(ValueError, match="no fields"):
         Batch().insert_row(NumberSequence, {"key": "b:5", "colour": "red"})

@@ -228,7 +228,7 @@ class Batch:
         prepared = _PREPARED.setdefault(connection.connection, set())
         # Arguments as SQL literals, adapted by psycopg as a client-side cursor would; the query
         # then needs no placeholder parsing (psycopg caches that only for short queries).
-        literal = psycopg.adapt.Transformer(connection.connection).as_literal
+        literal = _literal_function(connection.connection)
         nested = connection.in_atomic_block
         parts, slots = [], []
         if nested:
@@ -242,10 +242,7 @@ class Batch:
                 slots.append(None)
                 prepared.add(name)
             if count:
-                arguments = ", ".join(
-                    "NULL" if p is None else str(p) if type(p) is int else literal(p).decode()
-                    for p in statement_params
-                )
+                arguments = ", ".join(map(literal, statement_params))
                 parts.append(f"EXECUTE {name}({arguments})")
             else:
                 parts.append(f"EXECUTE {name}")
@@ -282,6 +279,26 @@ class Batch:
                 elif kind == "insert":
                     results[slot] = raw.fetchone()[0]
         return results
+
+
+def _literal_function(raw_connection):
+    """A function giving a parameter as a SQL literal: psycopg's adaptation, with the two
+    commonest types done here. Quoting a string by doubling its quotes is exact while
+    standard_conforming_strings is on (PostgreSQL's default: backslashes are plain characters)."""
+    as_literal = psycopg.adapt.Transformer(raw_connection).as_literal
+    plain_strings = raw_connection.info.parameter_status("standard_conforming_strings") == "on"
+
+    def literal(value):
+        kind = type(value)
+        if value is None:
+            return "NULL"
+        if kind is int:
+            return str(value)
+        if kind is str and plain_strings and "\x00" not in value:
+            return "'" + value.replace("'", "''") + "'"
+        return as_literal(value).decode()
+
+    return literal
 
 
 # How each kind of statement is sent on PostgreSQL.

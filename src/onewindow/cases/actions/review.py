@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onewindow.accounts.constants import Role
+from onewindow.accounts.models import User
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import (
     WARNING_COLOURS,
@@ -127,7 +128,16 @@ def _review_statements(
         [decision, opinion, acting_user.pk, now, Colour.NONE, task_id],
     )
     _close_pending_extensions_of_task(batch, task_id, "审查已完成，延期申请不再需要", now)
-    department = "(SELECT {column} FROM catalog_department d WHERE d.id = (SELECT department_id FROM cases_reviewtask WHERE id = %s))"
+    if not acting_user.is_superuser and User.department.is_cached(acting_user):
+        # The check above makes the task the reviewer's own department's.
+        code, name = acting_user.department.code, acting_user.department.name
+    else:
+        department = (
+            "(SELECT {} FROM catalog_department d WHERE d.id = "
+            "(SELECT department_id FROM cases_reviewtask WHERE id = %s))"
+        )
+        code = Sql(department.format("d.code"), (task_id,))
+        name = Sql(department.format("d.name"), (task_id,))
     statements.audit(
         batch,
         "complete_review",
@@ -138,8 +148,8 @@ def _review_statements(
         client_address=client_address,
         details=[
             ("task", task_id),
-            ("department", Sql(department.format(column="d.code"), (task_id,))),
-            ("department_name", Sql(department.format(column="d.name"), (task_id,))),
+            ("department", code),
+            ("department_name", name),
             ("decision", decision),
         ],
     )
