@@ -256,3 +256,21 @@ def test_tolerated_materials_cannot_be_received_on_a_withdrawn_case(receive, cle
     assert caught.value.code == "wrong_state"
     material.refresh_from_db()
     assert material.status == MaterialStatus.TOLERATED
+
+
+def test_acceptance_stops_when_the_days_case_numbers_are_used_up(receive, clerk):
+    from onewindow.cases.actions.common import today
+    from onewindow.core.models import NumberSequence
+
+    intake = receive()
+    key = f"case:{today():%Y%m%d}"
+    NumberSequence.objects.create(key=key, last_value=999_999)
+
+    with pytest.raises(CaseActionError) as refused:
+        do_accept_case(intake, acting_user=clerk)
+
+    assert (refused.value.code, refused.value.status) == ("numbers_exhausted", 503)
+    assert "Today's case numbers are used up" in refused.value.message
+    intake.refresh_from_db()
+    assert intake.state == CaseState.SUBMITTED and intake.number is None
+    assert NumberSequence.objects.get(key=key).last_value == 999_999

@@ -63,7 +63,9 @@ class Ref:
 class _Statement:
     sql: str
     params: list
-    kind: str = "execute"  # "execute", "fetch" (rows wanted), "check", "insert" (id wanted)
+    # "execute", "fetch" (rows wanted), "check", "insert" (id wanted), "then_check" (SQLite: the
+    # RETURNING values are problem codes)
+    kind: str = "execute"
     table: str = ""
 
 
@@ -80,9 +82,29 @@ class Batch:
 
     # --- building ------------------------------------------------------------------------------
 
-    def execute(self, sql, params=()):
-        """A statement whose result is not needed. Returns its index."""
-        return self._add(_Statement(sql, list(params)))
+    def execute(self, sql, params=(), *, then_check=None):
+        """A statement whose result is not needed. Returns its index.
+
+        `then_check` (a Sql check expression) is checked for each row the statement — an UPDATE
+        or INSERT — wrote, in its RETURNING clause: it may name the written row's columns (their
+        new values), and costs no statement of its own. (Subqueries in it must not depend on what
+        the statement itself writes: PostgreSQL runs them on the snapshot from before it.)"""
+        if then_check is None:
+            return self._add(_Statement(sql, list(params)))
+        if self.postgresql:
+            return self._add(
+                _Statement(
+                    f"{sql} RETURNING {CHECK_FUNCTION}({then_check.text})",
+                    [*params, *then_check.params],
+                )
+            )
+        return self._add(
+            _Statement(
+                f"{sql} RETURNING {then_check.text}",
+                [*params, *then_check.params],
+                kind="then_check",
+            )
+        )
 
     def fetch(self, sql, params=()):
         """A statement whose rows are wanted: `run()` returns them at the returned index."""
@@ -194,7 +216,12 @@ class Batch:
                     results.append(None)
                     continue
                 cursor.execute(statement.sql, params)
-                if statement.kind == "fetch":
+                if statement.kind == "then_check":
+                    for (problem,) in cursor.fetchall():
+                        if problem:
+                            raise CheckFailed(problem)
+                    results.append(None)
+                elif statement.kind == "fetch":
                     results.append(cursor.fetchall())
                 elif statement.kind == "insert":
                     results.append(cursor.lastrowid)

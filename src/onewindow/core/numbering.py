@@ -18,19 +18,23 @@ _UPSERT = (
 CASE_SEQUENCE_LIMIT = 999_999
 
 
-def _increment(batch, key):
-    """Create or increment the counter named by `key` (a Sql expression); return its value as Sql."""
-    batch.execute(_UPSERT.format(key=key.text), key.params)
-    return Sql(f'(SELECT last_value FROM core_numbersequence WHERE "key" = {key.text})', key.params)
+def _increment(batch, key, *, limit=None):
+    """Create or increment the counter named by `key` (a Sql expression); return its value as Sql.
+    Past `limit` the batch stops with `numbers_exhausted`."""
+    value = Sql(
+        f'(SELECT last_value FROM core_numbersequence WHERE "key" = {key.text})', key.params
+    )
+    check = None
+    if limit is not None:
+        # The counter row's new value (RETURNING sees the row as written).
+        check = Sql("CASE WHEN last_value > %s THEN 'numbers_exhausted' ELSE '' END", (limit,))
+    batch.execute(_UPSERT.format(key=key.text), key.params, then_check=check)
+    return value
 
 
 def case_number(batch, region_code, day):
     """441303 + 20261125 + 000017: region code, date, 6-digit daily sequence (as Sql)."""
-    value = _increment(batch, Sql("%s", (f"case:{day:%Y%m%d}",)))
-    batch.check(
-        f"CASE WHEN {value.text} > %s THEN 'case_numbers_exhausted' ELSE '' END",
-        (*value.params, CASE_SEQUENCE_LIMIT),
-    )
+    value = _increment(batch, Sql("%s", (f"case:{day:%Y%m%d}",)), limit=CASE_SEQUENCE_LIMIT)
     # 1000000 + 17 = "1000017": the last six characters are the zero-padded sequence.
     return Sql(
         f"%s || substr(CAST(1000000 + {value.text} AS TEXT), 2)",

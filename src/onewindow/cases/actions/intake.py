@@ -608,6 +608,12 @@ def _accept_error(code, case):
                 for row in blocking
             ],
         )
+    if code == "numbers_exhausted":
+        return CaseActionError(
+            "numbers_exhausted",
+            "今日办件编号已用完，请联系系统管理员 / Today's case numbers are used up: call the administrator",
+            status=503,
+        )
     if code == "supplement_due":
         return invalid_input(
             "supplement_due",

@@ -185,13 +185,14 @@ def _join_statements(batch, task_id, *, decision, now, next_stage):
     # The open tasks are counted among the stage's few tasks (its index): with `state = 'open'`
     # as a condition the planner may also scan the state index, whose entries for tasks long
     # answered stay until the next VACUUM (seen: 37,000 of them for one stage's 4 tasks).
-    batch.execute(
+    join = (
         f"UPDATE cases_casestage SET state = %s, closed_at = %s WHERE id = {stage} AND state = %s "
         "AND (SELECT COALESCE(MAX(CASE WHEN o.state = %s THEN 1 ELSE 0 END), 0) "
-        "FROM cases_reviewtask o WHERE o.stage_id = cases_casestage.id) = 0",
-        [StageState.DONE, now, task_id, StageState.OPEN, TaskState.OPEN],
+        "FROM cases_reviewtask o WHERE o.stage_id = cases_casestage.id) = 0"
     )
+    join_params = [StageState.DONE, now, task_id, StageState.OPEN, TaskState.OPEN]
     if decision == TaskState.REFUSED:
+        batch.execute(join, join_params)
         for table, cancelled in (
             ("cases_reviewtask", TaskState.CANCELLED),
             ("cases_casestage", StageState.CANCELLED),
@@ -201,17 +202,23 @@ def _join_statements(batch, task_id, *, decision, now, next_stage):
                 [cancelled, task_id, StageState.PENDING],
             )
         return
+    if next_stage is None:
+        # Checked only when this answer closed the stage.
+        batch.execute(
+            join,
+            join_params,
+            then_check=Sql(
+                "CASE WHEN EXISTS (SELECT 1 FROM cases_casestage p "
+                f"WHERE p.case_id = {case} AND p.state = %s) THEN 'next_stage' ELSE '' END",
+                (task_id, StageState.PENDING),
+            ),
+        )
+        return
+    batch.execute(join, join_params)
     closed = Sql(
         f"EXISTS (SELECT 1 FROM cases_casestage s WHERE s.id = {stage} AND s.state = %s)",
         (task_id, StageState.DONE),
     )
-    if next_stage is None:
-        batch.check(
-            f"CASE WHEN {closed.text} AND EXISTS (SELECT 1 FROM cases_casestage p "
-            f"WHERE p.case_id = {case} AND p.state = %s) THEN 'next_stage' ELSE '' END",
-            [*closed.params, task_id, StageState.PENDING],
-        )
-        return
     if next_stage.stage_id is None:
         return
     batch.execute(

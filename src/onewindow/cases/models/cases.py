@@ -209,6 +209,8 @@ class CaseMaterial(models.Model):
         related_name="materials",
         verbose_name=_("办件"),
         help_text=_("所属办件。"),
+        # Leads the unique (case, material) index, which serves it.
+        db_index=False,
     )
     material = models.ForeignKey(
         "catalog.Material",
@@ -280,6 +282,8 @@ class IdempotencyKey(models.Model):
         related_name="+",
         verbose_name=_("用户"),
         help_text=_("使用该键的用户；键在每个用户内唯一。"),
+        # Leads the unique (user, key) index, which serves it.
+        db_index=False,
     )
     fingerprint = models.CharField(
         _("请求摘要"),

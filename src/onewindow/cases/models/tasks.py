@@ -15,6 +15,8 @@ class CaseStage(models.Model):
         related_name="stages",
         verbose_name=_("办件"),
         help_text=_("所属办件。"),
+        # Leads the unique (case, position) index, which serves it.
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(_("顺序"), help_text=_("环节顺序。"))
     name = models.CharField(_("环节名称"), max_length=80, help_text=_("环节名称。"))
@@ -60,6 +62,8 @@ class ReviewTask(models.Model):
         related_name="tasks",
         verbose_name=_("环节"),
         help_text=_("所属环节。"),
+        # Leads the unique (stage, department) index, which serves it.
+        db_index=False,
     )
     department = models.ForeignKey(
         "catalog.Department",
@@ -67,6 +71,8 @@ class ReviewTask(models.Model):
         related_name="review_tasks",
         verbose_name=_("审批部门"),
         help_text=_("负责审查的部门。"),
+        # Leads the task_inbox index (department, state, due date), which serves it.
+        db_index=False,
     )
     task_name = models.CharField(
         _("审查内容"), max_length=120, blank=True, help_text=_("该部门审查的内容。")
