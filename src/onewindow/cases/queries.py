@@ -115,7 +115,7 @@ def art32_cutoff(on=None):
 def awaiting_decision_for(department):
     """Cases the department leads whose every stage has answered: the lead decides.
 
-    The same rule as actions.review.awaiting_decision, as one query for a list.
+    The same rule as actions.decision.awaiting_decision, as one query for a list.
     """
     return (
         Case.objects.filter(state=CaseState.IN_REVIEW, item__lead_department=department)

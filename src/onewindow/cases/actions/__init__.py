@@ -1,28 +1,25 @@
 """Every change to a case. One transaction each, a state check first, an audit row included."""
 
+from onewindow.cases.actions.acceptance import do_accept_case
+from onewindow.cases.actions.clock_stops import (
+    do_end_suspension,
+    do_request_supplement,
+    do_start_special_procedure,
+)
+from onewindow.cases.actions.decision import do_decide_case, do_mark_collected
+from onewindow.cases.actions.endings import do_terminate_case, do_withdraw_case
+from onewindow.cases.actions.extensions import do_decide_extension, do_request_extension
 from onewindow.cases.actions.intake import (
     ApplicantInput,
     MaterialInput,
     ProxyInput,
-    do_accept_case,
     do_issue_supplement_notice,
     do_not_accept,
     do_receive_intake,
     do_receive_tolerated_materials,
     do_update_intake_materials,
 )
-from onewindow.cases.actions.review import (
-    do_complete_review,
-    do_decide_case,
-    do_decide_extension,
-    do_end_suspension,
-    do_mark_collected,
-    do_request_extension,
-    do_request_supplement,
-    do_start_special_procedure,
-    do_terminate_case,
-    do_withdraw_case,
-)
+from onewindow.cases.actions.review import do_complete_review
 from onewindow.cases.actions.supervision import (
     do_mark_all_notifications_read,
     do_mark_notification_read,

@@ -1,11 +1,14 @@
-"""Pieces shared by the case actions: locking, auditing, recomputing deadlines, notifying."""
+"""Pieces shared by the case actions: locking, auditing, recomputing deadlines, notifying, and
+who may work on a department's tasks."""
 
 from django.utils import timezone
 
+from onewindow.accounts.constants import Role
 from onewindow.cases.constants import CaseState, Colour, TaskState
 from onewindow.cases.deadlines import case_deadlines, colour_for, task_due_date
-from onewindow.cases.errors import wrong_state
+from onewindow.cases.errors import forbidden, wrong_state
 from onewindow.cases.models import Case, Notification, ReviewTask
+from onewindow.cases.permissions import works_for
 from onewindow.core import audit
 
 
@@ -117,7 +120,6 @@ WARNING_COLOURS = (Colour.YELLOW, Colour.RED)
 
 def announce_case_colour(case, previous, colour, *, supervisors=None):
     """A case turned yellow or red: audit it and tell the lead department and the supervisors."""
-    from onewindow.accounts.constants import Role
     from onewindow.accounts.models import User
 
     record(
@@ -144,3 +146,16 @@ def announce_task_colour(task, colour):
         department_id=task.department_id,
         text=f"{task.case.number} 本部门审查{Colour(colour).label}：到期日期 {task.due_date}",
     )
+
+
+def require_reviewer(department_id, user):
+    if not works_for(user, department_id):
+        raise reviewer_forbidden()
+
+
+def reviewer_forbidden():
+    return forbidden("只能办理本部门的审批任务 / You can only work on your own department's tasks")
+
+
+def may_review_somewhere(user):
+    return user.is_active and (user.is_superuser or user.role in (Role.REVIEWER, Role.HEAD))

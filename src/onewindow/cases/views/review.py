@@ -32,7 +32,7 @@ from onewindow.cases.actions import (
     do_start_special_procedure,
     do_terminate_case,
 )
-from onewindow.cases.actions.review import awaiting_decision
+from onewindow.cases.actions.decision import awaiting_decision
 from onewindow.cases.constants import (
     WITHDRAWABLE_STATES,
     CaseState,

@@ -1,0 +1,162 @@
+"""The decision after the review (作出决定), the on-the-spot decision of 即办件, and collection
+of the result at the window."""
+
+from datetime import date
+
+from django.utils import timezone
+
+from onewindow.cases.actions import statements
+from onewindow.cases.actions.common import may_review_somewhere, today
+from onewindow.cases.constants import CaseState, Colour, MaterialStatus, StageState, TaskState
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
+from onewindow.cases.models import Case
+from onewindow.cases.permissions import is_clerk
+from onewindow.core.batch import Batch, CheckFailed
+
+
+def awaiting_decision(case):
+    """All stages have answered (or one refused): the lead department may now decide."""
+    return (
+        case.state == CaseState.IN_REVIEW
+        and not case.stages.filter(state__in=[StageState.OPEN, StageState.PENDING]).exists()
+    )
+
+
+def do_decide_case(case, *, acting_user, client_address=None):
+    """The decision after the flow: approved when every department agreed, refused otherwise."""
+    if not may_review_somewhere(acting_user):
+        raise _lead_forbidden()
+    batch = Batch()
+    statements.lock_case(batch, case.pk)
+    conditions = []
+    if not acting_user.is_superuser:
+        conditions.append(
+            (
+                "(SELECT lead_department_id FROM catalog_serviceitem WHERE id = c.item_id) <> %s",
+                [acting_user.department_id],
+                "forbidden",
+            )
+        )
+    conditions += [
+        ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),
+        (
+            "EXISTS (SELECT 1 FROM cases_casestage s WHERE s.case_id = c.id AND s.state IN (%s, %s))",
+            [StageState.OPEN, StageState.PENDING],
+            "review_not_finished",
+        ),
+    ]
+    statements.check_case(batch, case.pk, conditions)
+    decided = statements.decide(
+        batch, case_id=case.pk, acting_user=acting_user, client_address=client_address, on=today()
+    )
+    try:
+        results = batch.run()
+    except CheckFailed as failed:
+        raise _case_error(failed.code, case.pk) from None
+    case.state, case.colour = CaseState.DECIDED, Colour.NONE
+    case.decision, case.decision_number, case.decided_on, case.reason = results[decided][0]
+    case.decided_on = _as_date(case.decided_on)
+    return case
+
+
+def _as_date(value):
+    """SQLite's RETURNING gives dates as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _lead_forbidden():
+    return forbidden("只有牵头部门可以作出决定 / Only the lead department decides")
+
+
+def _case_error(code, case_id, *, allowed=(CaseState.IN_REVIEW,)):
+    if code == "not_found":
+        return not_found()
+    if code == "forbidden":
+        return _lead_forbidden()
+    if code == "case_state":
+        return wrong_state(Case.objects.get(pk=case_id), allowed)
+    if code == "review_not_finished":
+        return CaseActionError(
+            "review_not_finished", "仍有部门未答复，不能作出决定 / Departments are still reviewing"
+        )
+    if code == "tolerated_materials_outstanding":
+        return CaseActionError(
+            "tolerated_materials_outstanding",
+            "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",
+        )
+    return CaseActionError(code, code)
+
+
+def decide_on_the_spot(batch, case_id, *, acting_user, client_address=None, on):
+    """即办件: the window answers for every step at once and decides (inside do_accept_case)."""
+    now = timezone.now()
+    text, params = statements.value_sql(case_id)
+    batch.execute(
+        "UPDATE cases_reviewtask SET state = %s, opinion = %s, decided_by_id = %s, "
+        f"decided_at = %s, colour = %s WHERE case_id = {text} AND state IN (%s, %s)",
+        [
+            TaskState.APPROVED,
+            "即办件，当场办结",
+            acting_user.pk,
+            now,
+            Colour.NONE,
+            *params,
+            TaskState.OPEN,
+            TaskState.PENDING,
+        ],
+    )
+    batch.execute(
+        f"UPDATE cases_casestage SET state = %s, closed_at = %s WHERE case_id = {text}",
+        [StageState.DONE, now, *params],
+    )
+    return statements.decide(
+        batch, case_id=case_id, acting_user=acting_user, client_address=client_address, on=on
+    )
+
+
+def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
+    """The applicant (or a proxy) collected the result at the window."""
+    if not is_clerk(acting_user):
+        raise forbidden()
+    collected_by = (collected_by or "").strip()
+    if not collected_by:
+        raise invalid_input("collected_by", "须填写领取人 / Who collected it is required")
+    now = timezone.now()
+    batch = Batch()
+    statements.lock_case(batch, case.pk)
+    # supplement_due is set while tolerated materials are outstanding (do_accept_case) and cleared
+    # when the last arrives (do_receive_tolerated_materials).
+    statements.check_case(
+        batch,
+        case.pk,
+        [
+            ("c.state <> %s", [CaseState.DECIDED], "case_state"),
+            (
+                "c.supplement_due IS NOT NULL AND EXISTS (SELECT 1 FROM cases_casematerial m "
+                "WHERE m.case_id = c.id AND m.status = %s)",
+                [MaterialStatus.TOLERATED],
+                "tolerated_materials_outstanding",
+            ),
+        ],
+    )
+    batch.execute(
+        "UPDATE cases_case SET state = %s, collected_at = %s, collected_by = %s, updated_at = %s "
+        "WHERE id = %s",
+        [CaseState.DELIVERED, now, collected_by, now, case.pk],
+    )
+    statements.audit(
+        batch,
+        "mark_collected",
+        case_id=case.pk,
+        acting_user=acting_user,
+        from_state=CaseState.DECIDED,
+        to_state=CaseState.DELIVERED,
+        client_address=client_address,
+        details=[("collected_by", collected_by)],
+    )
+    try:
+        batch.run()
+    except CheckFailed as failed:
+        raise _case_error(failed.code, case.pk, allowed=(CaseState.DECIDED,)) from None
+    case.state, case.collected_at, case.collected_by = CaseState.DELIVERED, now, collected_by
+    return case

@@ -1,0 +1,146 @@
+"""Extensions (延期): a reviewer requests, the department head decides, within the caps of
+Art. 26 and 42."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.cases.actions.common import (
+    lock_case,
+    lock_task,
+    notify,
+    recompute_deadlines,
+    record,
+    require_reviewer,
+    require_state,
+)
+from onewindow.cases.constants import (
+    JOINT_EXTENSION_CAP_DAYS,
+    JOINT_TOTAL_CAP_DAYS,
+    OPEN_STATES,
+    SINGLE_EXTENSION_CAP_DAYS,
+    ExtensionState,
+    TaskState,
+)
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
+from onewindow.cases.models import Extension
+from onewindow.cases.permissions import heads
+
+
+def _check_extension_caps(case, task, days):
+    """Art. 42: one department extends by at most 10 working days; Art. 26/42: a joint case by at
+    most 15, so that it stays within 45 + 15."""
+    department_total = sum(
+        case.tasks.filter(department_id=task.department_id).values_list("extension_days", flat=True)
+    )
+    if department_total + days > SINGLE_EXTENSION_CAP_DAYS:
+        raise CaseActionError(
+            "extension_over_cap",
+            f"一个部门最多延期 {SINGLE_EXTENSION_CAP_DAYS} 个工作日（行政许可法第四十二条） / "
+            f"One department may extend by at most {SINGLE_EXTENSION_CAP_DAYS} working days",
+            status=422,
+        )
+    joint = case.is_joint
+    cap = JOINT_EXTENSION_CAP_DAYS if joint else SINGLE_EXTENSION_CAP_DAYS
+    over_total = (
+        joint and case.item.legal_limit_days + case.extension_days + days > JOINT_TOTAL_CAP_DAYS
+    )
+    if case.extension_days + days > cap or over_total:
+        raise CaseActionError(
+            "extension_over_cap",
+            f"本办件最多延期 {cap} 个工作日 / This case may be extended by at most {cap} working days",
+            status=422,
+        )
+
+
+@transaction.atomic
+def do_request_extension(task, *, days, reason, acting_user, client_address=None):
+    require_reviewer(task.department_id, acting_user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid_input("reason", "须说明延期理由 / A reason is required")
+    case = lock_case(task.case)
+    task = lock_task(task)
+    require_state(case, *OPEN_STATES)
+    require_state(task, TaskState.OPEN)
+    if not isinstance(days, int) or days < 1:
+        raise invalid_input("days", "延期天数须为正整数 / Days must be a positive whole number")
+    _check_extension_caps(case, task, days)
+    if task.extensions.filter(state=ExtensionState.REQUESTED).exists():
+        raise CaseActionError(
+            "extension_pending", "已有待审批的延期申请 / An extension request is already pending"
+        )
+    extension = Extension.objects.create(
+        case=case, task=task, days=days, reason=reason, requested_by=acting_user
+    )
+    record(
+        case,
+        "request_extension",
+        acting_user=acting_user,
+        from_state=case.state,
+        reason=reason,
+        client_address=client_address,
+        task=task.pk,
+        days=days,
+    )
+    notify(
+        kind="extension_requested",
+        case=case,
+        department=task.department,
+        text=f"{case.number} 申请延期 {days} 个工作日：{reason}",
+    )
+    return extension
+
+
+@transaction.atomic
+def do_decide_extension(extension, *, approve, note="", acting_user, client_address=None):
+    """The department head approves or refuses; approved days move the task's and case's deadlines."""
+    extension = (
+        Extension.objects.select_for_update(of=("self",))
+        .select_related("task")
+        .get(pk=extension.pk)
+    )
+    if not heads(acting_user, extension.task.department_id):
+        raise forbidden(
+            "只有本部门负责人可以审批延期 / Only the department head decides extensions"
+        )
+    case = lock_case(extension.case)
+    task = lock_task(extension.task)
+    require_state(case, *OPEN_STATES)
+    require_state(task, TaskState.OPEN)
+    if extension.state != ExtensionState.REQUESTED:
+        raise CaseActionError(
+            "extension_decided", "该延期申请已审批 / This extension has already been decided"
+        )
+    if approve:
+        _check_extension_caps(case, task, extension.days)
+    extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+    extension.decided_by, extension.decided_at, extension.decision_note = (
+        acting_user,
+        timezone.now(),
+        (note or "").strip(),
+    )
+    extension.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        task.extension_days += extension.days
+        task.save(update_fields=["extension_days"])
+        case.extension_days += extension.days
+        case.save(update_fields=["extension_days", "updated_at"])
+        recompute_deadlines(case)
+    decided = "批准" if approve else "不批准"
+    notify(
+        kind="extension_approved" if approve else "extension_refused",
+        case=case,
+        department=task.department,
+        text=f"{case.number} 延期 {extension.days} 个工作日：负责人{decided}。{extension.decision_note}".strip(),
+    )
+    record(
+        case,
+        "approve_extension" if approve else "refuse_extension",
+        acting_user=acting_user,
+        from_state=case.state,
+        reason=extension.reason,
+        client_address=client_address,
+        days=extension.days,
+        note=extension.decision_note,
+    )
+    return extension
