@@ -14,7 +14,19 @@ class UTF8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class OneWindowAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation):
+        """`<app>_api_<function>`, also for an endpoint in a module of an app's api package: the
+        operation ids (client code generated from the schema is named after them) stay the same
+        when an app's api.py is split into modules."""
+        module = operation.view_func.__module__
+        app, in_package, _ = module.partition(".api.")
+        if in_package:
+            module = f"{app}.api"
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = OneWindowAPI(
     title="OneWindow API",
     version="1",
     description="一门通办政务服务平台接口 / OneWindow government services API",

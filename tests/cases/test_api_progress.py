@@ -5,8 +5,8 @@ number, and a rate limit per client address."""
 import pytest
 from django.core.cache import cache
 
-from onewindow.cases import api as cases_api
 from onewindow.cases.actions import do_complete_review, do_start_special_procedure
+from onewindow.cases.api import public as progress_api
 from onewindow.cases.models import ReviewTask
 from onewindow.core import ratelimit
 from tests.openapi import ApiClient
@@ -104,7 +104,7 @@ def test_a_wrong_secret_answers_exactly_like_an_unknown_number(api, reviewed_cas
 
 
 def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, monkeypatch):
-    monkeypatch.setattr(cases_api, "PROGRESS_RATE_LIMIT", 3)
+    monkeypatch.setattr(progress_api, "PROGRESS_RATE_LIMIT", 3)
     query = {"number": reviewed_case.number, "secret": "0000"}
 
     answers = [api.get(PROGRESS, query).status_code for _ in range(3)]
@@ -114,7 +114,7 @@ def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, monke
     assert limited.status_code == 429
     assert limited.json()["code"] == "rate_limited"
     assert "Too many" in limited.json()["message"]
-    assert 1 <= int(limited["Retry-After"]) <= cases_api.PROGRESS_RATE_WINDOW_SECONDS
+    assert 1 <= int(limited["Retry-After"]) <= progress_api.PROGRESS_RATE_WINDOW_SECONDS
     other_address = api.client.get(PROGRESS, {**query, "secret": "8000"}, REMOTE_ADDR="10.0.0.9")
     assert other_address.status_code == 200
 
@@ -128,7 +128,7 @@ def test_the_default_limit_is_ten_a_minute(api, reviewed_case):
 
 
 def test_a_signed_in_user_is_limited_too(client, reviewed_case, clerk, monkeypatch):
-    monkeypatch.setattr(cases_api, "PROGRESS_RATE_LIMIT", 1)
+    monkeypatch.setattr(progress_api, "PROGRESS_RATE_LIMIT", 1)
     api = ApiClient(client).as_user(clerk)
     query = {"number": reviewed_case.number, "secret": "8000"}
 
