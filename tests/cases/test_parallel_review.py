@@ -108,6 +108,23 @@ def test_a_reviewer_cannot_answer_another_departments_task(accepted_case, review
     assert task.state == TaskState.OPEN and AuditEntry.objects.count() == audit_rows
 
 
+def test_a_reviewer_without_a_department_answers_no_task_and_decides_nothing(accepted_case):
+    from tests.factories import UserFactory
+
+    nobody = UserFactory(username="reviewer_nowhere", role="reviewer", department=None)
+    task = tasks_by_department(accepted_case)["SCJGJ"]
+    audit_rows = AuditEntry.objects.count()
+
+    with pytest.raises(CaseActionError) as answering:
+        do_complete_review(task.pk, decision="approved", opinion="同意", acting_user=nobody)
+    with pytest.raises(CaseActionError) as deciding:
+        do_decide_case(accepted_case, acting_user=nobody)
+
+    assert (answering.value.status, deciding.value.status) == (403, 403)
+    task.refresh_from_db()
+    assert task.state == TaskState.OPEN and AuditEntry.objects.count() == audit_rows
+
+
 def test_a_task_cannot_be_answered_twice(accepted_case, reviewer_fire):
     task = tasks_by_department(accepted_case)["XFJYDD"]
     do_complete_review(task, decision="approved", opinion="同意", acting_user=reviewer_fire)

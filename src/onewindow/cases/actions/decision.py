@@ -32,8 +32,9 @@ def do_decide_case(case, *, acting_user, client_address=None):
     if not acting_user.is_superuser:
         conditions.append(
             (
-                "(SELECT lead_department_id FROM catalog_serviceitem WHERE id = c.item_id) <> %s",
-                [acting_user.department_id],
+                "(CAST(%s AS BIGINT) IS NULL OR (SELECT lead_department_id FROM catalog_serviceitem "
+                "WHERE id = c.item_id) <> %s)",
+                [acting_user.department_id, acting_user.department_id],
                 "forbidden",
             )
         )

@@ -25,9 +25,9 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
     """A department answers its task: approve, or refuse with a reason. The last answer of a stage
     closes it (join) and opens the next; a refusal ends the flow after its stage.
 
-    `task` is a ReviewTask (returned, updated) or its id. One batch (one round trip on PostgreSQL); when the answer
-    completes a stage that opens a next one, whose due dates only Python can compute, the batch
-    stops, the next stage is read and the batch runs again with it.
+    `task` is a ReviewTask (returned, updated) or its id. One batch (one round trip on
+    PostgreSQL); when the answer completes a stage that opens a next one, whose due dates only
+    Python can compute, the batch stops, the next stage is read and the batch runs again with it.
     """
     task_id = task.pk if isinstance(task, ReviewTask) else int(task)
     opinion = (opinion or "").strip()
@@ -87,7 +87,15 @@ def _review_statements(
     statements.lock_case(batch, case_id)
     conditions = []
     if not acting_user.is_superuser:
-        conditions.append(("t.department_id <> %s", [acting_user.department_id], "forbidden"))
+        # NULL-safe: a reviewer without a department answers for none.
+        department = acting_user.department_id
+        conditions.append(
+            (
+                "(CAST(%s AS BIGINT) IS NULL OR t.department_id <> %s)",
+                [department, department],
+                "forbidden",
+            )
+        )
     conditions += [
         ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),
         ("t.state <> %s", [TaskState.OPEN], "task_state"),
@@ -99,7 +107,11 @@ def _review_statements(
         [decision, opinion, acting_user.pk, now, Colour.NONE, task_id],
     )
     _close_pending_extensions_of_task(batch, task_id, "审查已完成，延期申请不再需要", now)
-    if not acting_user.is_superuser and User.department.is_cached(acting_user):
+    if (
+        not acting_user.is_superuser
+        and acting_user.department_id is not None
+        and User.department.is_cached(acting_user)
+    ):
         # The check above makes the task the reviewer's own department's.
         code, name = acting_user.department.code, acting_user.department.name
     else:
