@@ -118,3 +118,19 @@ def test_on_postgresql_a_batch_is_one_query_of_prepared_statements():
     assert first[0].count("PREPARE ") == 1 and first[0].count("EXECUTE ") == 2
     assert "PREPARE " not in second[0]  # prepared once per connection
     assert NumberSequence.objects.get(key="b:6").last_value == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_statements_dropped_by_the_server_are_prepared_again():
+    sql = UPSERT + " /* dropped and prepared again */"
+    first = Batch()
+    first.execute(sql, ["b:7", 1])
+    first.run()
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a connection pooler's DISCARD ALL does
+
+    again = Batch()
+    again.execute(sql, ["b:7", 1])
+    again.run()
+
+    assert NumberSequence.objects.get(key="b:7").last_value == 2

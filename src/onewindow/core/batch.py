@@ -1,9 +1,10 @@
 """One-round-trip transactions for the hot actions (see docs/cases.md, "The fast write path").
 
 A Batch is a list of SQL statements that runs as one transaction. On PostgreSQL the whole list
-goes to the server as one multi-statement query (client-side binding, the simple query protocol),
-which the server runs as one implicit transaction: one network round trip and one commit for the
-action, where the ORM needs one round trip per statement plus BEGIN and COMMIT. On SQLite the
+goes to the server as one multi-statement query (the simple query protocol; each statement an
+EXECUTE of a statement prepared on that connection, with its arguments as literals), which the
+server runs as one implicit transaction: one network round trip and one commit for the action,
+where the ORM needs one round trip per statement plus BEGIN and COMMIT. On SQLite the
 statements run one after another inside transaction.atomic() (an IMMEDIATE transaction: the write
 lock is taken at BEGIN), which costs little because SQLite is in the process.
 
@@ -174,10 +175,6 @@ class Batch:
     def json_object(self):
         return "jsonb_build_object" if self.postgresql else "json_object"
 
-    def json_param(self):
-        """A placeholder for a JSON document passed as text."""
-        return "%s::jsonb" if self.postgresql else "%s"
-
     def json_array_of(self, subquery):
         """A JSON array of column `v` of `subquery`, in its order (`[]` when it has no rows)."""
         if self.postgresql:
@@ -257,6 +254,44 @@ class Batch:
         # then needs no placeholder parsing (psycopg caches that only for short queries).
         literal = _literal_function(connection.connection)
         nested = connection.in_atomic_block
+        with connection.cursor() as cursor:
+            for attempt in (1, 2):
+                query, slots = self._compose(prepared, literal, nested)
+                try:
+                    cursor.execute(query)
+                    break
+                except DatabaseError as exc:
+                    if nested:
+                        # The enclosing transaction is aborted until the savepoint is rolled back.
+                        cursor.execute(
+                            f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}"
+                        )
+                    # The statements after the failing one did not run, PREPAREs included; and a
+                    # connection pooler may have dropped them (DISCARD ALL): ask the server.
+                    cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'ow%'")
+                    prepared.clear()
+                    prepared.update(row[0] for row in cursor.fetchall())
+                    code = _check_code(exc)
+                    if code is not None:
+                        raise CheckFailed(code) from None
+                    if attempt == 1 and getattr(exc.__cause__, "sqlstate", None) == "26000":
+                        continue  # invalid_sql_statement_name: prepare again and run once more
+                    raise
+            # Outside a transaction the server committed the implicit transaction already.
+            results = [None] * len(self.statements)
+            raw = cursor.cursor
+            for number, slot in enumerate(slots):
+                if number:
+                    raw.nextset()
+                kind = self.statements[slot].kind if slot is not None else None
+                if kind == "fetch":
+                    results[slot] = raw.fetchall()
+                elif kind == "insert":
+                    results[slot] = raw.fetchone()[0]
+        return results
+
+    def _compose(self, prepared, literal, nested):
+        """The query text, and per result it gives the statement index (None: PREPARE etc.)."""
         parts, slots = [], []
         if nested:
             parts.append(f"SAVEPOINT {_SAVEPOINT}")
@@ -269,43 +304,14 @@ class Batch:
                 slots.append(None)
                 prepared.add(name)
             if count:
-                arguments = ", ".join(map(literal, statement_params))
-                parts.append(f"EXECUTE {name}({arguments})")
+                parts.append(f"EXECUTE {name}({', '.join(map(literal, statement_params))})")
             else:
                 parts.append(f"EXECUTE {name}")
             slots.append(index)
         if nested:
             parts.append(f"RELEASE SAVEPOINT {_SAVEPOINT}")
             slots.append(None)
-        results = [None] * len(self.statements)
-        with connection.cursor() as cursor:
-            try:
-                cursor.execute(";\n".join(parts))
-            except DatabaseError as exc:
-                if nested:
-                    # The enclosing transaction is aborted until the savepoint is rolled back.
-                    cursor.execute(
-                        f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}"
-                    )
-                # The statements after the failing one did not run, PREPAREs included.
-                cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'ow%'")
-                prepared.clear()
-                prepared.update(row[0] for row in cursor.fetchall())
-                code = _check_code(exc)
-                if code is not None:
-                    raise CheckFailed(code) from None
-                raise
-            # Outside a transaction the server committed the implicit transaction already.
-            raw = cursor.cursor
-            for number, slot in enumerate(slots):
-                if number:
-                    raw.nextset()
-                kind = self.statements[slot].kind if slot is not None else None
-                if kind == "fetch":
-                    results[slot] = raw.fetchall()
-                elif kind == "insert":
-                    results[slot] = raw.fetchone()[0]
-        return results
+        return ";\n".join(parts), slots
 
 
 def _literal_function(raw_connection):

@@ -11,7 +11,7 @@ import json
 from django.utils import timezone
 
 from onewindow.cases.constants import CaseState, Colour, Decision, TaskState
-from onewindow.cases.models import Case, Notification, ReviewTask
+from onewindow.cases.models import Case, Notification
 from onewindow.core import numbering
 from onewindow.core.batch import Sql
 from onewindow.core.models import AuditEntry
@@ -218,18 +218,3 @@ def decide(batch, *, case_id, acting_user, client_address, on):
 
 def dumps(value):
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-__all__ = [
-    "ReviewTask",
-    "audit",
-    "check_case",
-    "check_task",
-    "decide",
-    "dumps",
-    "lock_case",
-    "notify",
-    "notify_supervisors",
-    "task_case",
-    "value_sql",
-]
