@@ -85,3 +85,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo staff accounts (password for new accounts: {DEMO_PASSWORD}):")
         for username, state, role, dept in rows:
             self.stdout.write(f"  {username:<18} {role:<12} {dept}  [{state}]")
+        from onewindow.cases.demo import load_demo_cases
+
+        cases = load_demo_cases()
+        self.stdout.write(f"\nDemo cases: {len(cases) or 'kept'}")
+        for number, item, state in cases:
+            self.stdout.write(f"  {number:<22} {state:<10} {item}")

@@ -1,0 +1,113 @@
+"""Demo cases for `onewindow demo`: a few applications in each state, made through the actions.
+
+So that the window, the inboxes, supervision and the progress query have something to show on a
+new demo. Created once: when the demo clerk already has cases, nothing is added.
+"""
+
+from onewindow.accounts.models import User
+from onewindow.cases.actions import (
+    ApplicantInput,
+    MaterialInput,
+    do_accept_case,
+    do_complete_review,
+    do_decide_case,
+    do_issue_supplement_notice,
+    do_mark_collected,
+    do_receive_intake,
+)
+from onewindow.cases.constants import TaskState
+from onewindow.cases.models import Case
+from onewindow.catalog.constants import Requirement
+from onewindow.catalog.models import ServiceItem
+
+CITIZEN = ApplicantInput(
+    kind="citizen", name="李明", id_number="441303198506121235", phone="13800138000"
+)
+CITIZEN_2 = ApplicantInput(
+    kind="citizen", name="陈秀兰", id_number="441303199203084566", phone="13926001234"
+)
+ENTERPRISE = ApplicantInput(
+    kind="enterprise",
+    name="惠州市惠阳区安和建设工程有限公司",
+    id_number="91441303MA4UX1234A",
+    phone="13502221234",
+    legal_representative="黄志强",
+    contact_name="吴敏",
+)
+
+# (item code, applicant, what to do with it, materials left out at intake)
+DEMO_CASES = [
+    ("441303-SCJG-003", CITIZEN, "delivered", ()),
+    ("441303-SCJG-002", CITIZEN_2, "on_the_spot", ()),
+    ("441303-ZJ-004", ENTERPRISE, "one_department_answered", ()),
+    ("441303-SCJG-005", CITIZEN, "tolerated", "tolerated"),
+    ("441303-SCJG-001", ENTERPRISE, "accepted", ()),
+    ("441303-ZJ-002", ENTERPRISE, "supplement_notice", "first_required"),
+    ("441303-SCJG-004", CITIZEN_2, "submitted", ()),
+]
+
+
+def load_demo_cases():
+    """Create the demo cases unless there are some; returns (number or "—", item, state) rows."""
+    staff = User.objects.select_related("department").in_bulk(
+        ["clerk", "reviewer_market", "reviewer_fire", "reviewer_housing"], field_name="username"
+    )
+    clerk = staff["clerk"]
+    if Case.objects.filter(clerk=clerk).exists():
+        return []
+    reviewers = {user.department_id: user for user in staff.values() if user is not clerk}
+    made = []
+    for code, applicant, plan, left_out in DEMO_CASES:
+        item = ServiceItem.objects.published().filter(code=code).first()
+        if item is None:
+            continue
+        case = _make(item, applicant, plan, left_out, clerk, reviewers)
+        case.refresh_from_db()
+        made.append((case.number or "—", item.name, case.get_state_display()))
+    return made
+
+
+def _make(item, applicant, plan, left_out, clerk, reviewers):
+    materials = list(item.materials.all())
+    if left_out == "tolerated":
+        missing = {m.pk for m in materials if m.requirement == Requirement.TOLERATED}
+    elif left_out == "first_required":
+        missing = {next(m.pk for m in materials if m.requirement == Requirement.REQUIRED)}
+    else:
+        missing = set()
+    lines = [MaterialInput(material_id=m.pk, received=m.pk not in missing) for m in materials]
+    case = do_receive_intake(item=item, applicant=applicant, materials=lines, acting_user=clerk)
+    if plan == "submitted":
+        return case
+    if plan == "supplement_notice":
+        return do_issue_supplement_notice(
+            case, defects={pk: "未提交，请补交原件" for pk in missing}, acting_user=clerk
+        )
+    case = do_accept_case(case, acting_user=clerk)
+    if plan in ("accepted", "tolerated", "on_the_spot"):
+        if plan == "on_the_spot":
+            do_mark_collected(case, collected_by=applicant.name, acting_user=clerk)
+        return case
+    if plan == "one_department_answered":
+        # The first reviewer with a task answers; the others still have it in their inbox.
+        task = next(t for t in _open_tasks(case) if t.department_id in reviewers)
+        do_complete_review(
+            task, decision="approved", opinion="同意", acting_user=reviewers[task.department_id]
+        )
+        return case
+    # delivered: every stage answered, decided, collected.
+    while tasks := _open_tasks(case):
+        for task in tasks:
+            do_complete_review(
+                task,
+                decision="approved",
+                opinion="材料齐全，符合条件，同意。",
+                acting_user=reviewers[task.department_id],
+            )
+    lead = reviewers[item.lead_department_id]
+    case = do_decide_case(case, acting_user=lead)
+    return do_mark_collected(case, collected_by=applicant.name, acting_user=clerk)
+
+
+def _open_tasks(case):
+    return list(case.tasks.filter(state=TaskState.OPEN))

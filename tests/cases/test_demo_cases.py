@@ -1,0 +1,54 @@
+"""`onewindow demo` fills the window, the inboxes and the progress query with a few real cases."""
+
+import pytest
+from django.core.management import call_command
+
+from onewindow.cases import queries
+from onewindow.cases.constants import CaseState, MaterialStatus, TaskState
+from onewindow.cases.models import Case
+from onewindow.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_makes_cases_in_every_state_once(capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    counts = (Case.objects.count(), AuditEntry.objects.filter(object_type="cases.case").count())
+    call_command("demo")
+
+    assert "Demo cases: 7" in first and "Demo cases: kept" in capsys.readouterr().out
+    assert (
+        Case.objects.count(),
+        AuditEntry.objects.filter(object_type="cases.case").count(),
+    ) == counts
+    states = sorted(Case.objects.values_list("state", flat=True))
+    assert states == sorted(
+        [
+            CaseState.DELIVERED,
+            CaseState.DELIVERED,
+            CaseState.IN_REVIEW,
+            CaseState.IN_REVIEW,
+            CaseState.IN_REVIEW,
+            CaseState.NEEDS_SUPPLEMENT,
+            CaseState.SUBMITTED,
+        ]
+    )
+    tolerated = Case.objects.get(item__code="441303-SCJG-005")
+    assert tolerated.supplement_due is not None
+    assert tolerated.materials.filter(status=MaterialStatus.TOLERATED).exists()
+    joint = Case.objects.get(item__code="441303-ZJ-004")
+    assert sorted(joint.tasks.filter(stage__position=0).values_list("state", flat=True)) == [
+        TaskState.APPROVED,
+        TaskState.OPEN,
+    ]
+
+
+def test_the_delivered_demo_case_has_a_public_timeline():
+    call_command("demo")
+    case = Case.objects.get(item__code="441303-SCJG-003")
+
+    steps = [label for _, label, _ in queries.public_timeline(case)]
+
+    assert case.state == CaseState.DELIVERED and case.decision_number
+    assert [str(s) for s in steps][:2] == ["收件", "受理"] and str(steps[-1]) == "已领取"
