@@ -68,6 +68,7 @@ class _Statement:
     # RETURNING values are problem codes)
     kind: str = "execute"
     table: str = ""
+    has_ref: bool = False
 
 
 @dataclass
@@ -155,7 +156,10 @@ class Batch:
     def _add(self, statement):
         if statement.sql.count("%s") != len(statement.params):
             raise ValueError(f"placeholders and parameters differ: {statement.sql!r}")
-        statement.params = [_adapt(p, self._operations) for p in statement.params]
+        if not self.postgresql:
+            # PostgreSQL's literals come from psycopg, which knows dates and times as they are.
+            statement.params = [_adapt(p, self._operations) for p in statement.params]
+        statement.has_ref = any(type(p) is Ref for p in statement.params)
         self.statements.append(statement)
         return len(self.statements) - 1
 
@@ -230,7 +234,7 @@ class Batch:
         """Refs become currval() of the table's id sequence: the id this session inserted last.
         In a subquery: currval() is volatile, and `WHERE id = currval(…)` would scan the table."""
         sql = statement.sql
-        if not any(type(p) is Ref for p in statement.params):
+        if not statement.has_ref:
             return _WRAP[statement.kind].format(sql), statement.params
         parts = sql.split("%s")
         sql, params = [parts[0]], []
