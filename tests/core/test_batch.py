@@ -134,3 +134,31 @@ def test_statements_dropped_by_the_server_are_prepared_again():
     again.run()
 
     assert NumberSequence.objects.get(key="b:7").last_value == 2
+
+
+def test_statements_alongside_each_other_all_run_and_return_the_last_rows():
+    batch = Batch()
+    batch.execute(UPSERT + " /* alongside 1 */", ["b:8", 1])
+    batch.execute(UPSERT + " /* alongside 2 */", ["b:9", 1], alongside=True)
+    rows = batch.fetch(
+        'UPDATE core_numbersequence SET last_value = 5 WHERE "key" = %s RETURNING "key"',
+        ["b:10-missing"],
+        alongside=True,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        results = batch.run()
+
+    assert results[rows] == []
+    assert set(
+        NumberSequence.objects.filter(key__in=["b:8", "b:9"]).values_list("key", flat=True)
+    ) == {
+        "b:8",
+        "b:9",
+    }
+    if connection.vendor == "postgresql":
+        # One statement: the first two as WITH parts of the third.
+        assert (
+            len(batch.statements) == 1 and captured.captured_queries[0]["sql"].count("EXECUTE") == 1
+        )
+    else:
+        assert len(batch.statements) == 3

@@ -69,6 +69,7 @@ class _Statement:
     kind: str = "execute"
     table: str = ""
     has_ref: bool = False
+    with_parts: list = field(default_factory=list)  # earlier statements run alongside (PostgreSQL)
 
 
 @dataclass
@@ -84,15 +85,19 @@ class Batch:
 
     # --- building ------------------------------------------------------------------------------
 
-    def execute(self, sql, params=(), *, then_check=None):
+    def execute(self, sql, params=(), *, then_check=None, alongside=False):
         """A statement whose result is not needed. Returns its index.
+
+        `alongside`: the statement neither reads what the one before it writes nor writes what
+        that one reads, so PostgreSQL may run both as one (the earlier as a data-modifying WITH
+        part, which sees the same snapshot). It saves a statement; SQLite runs them in turn.
 
         `then_check` (a Sql check expression) is checked for each row the statement — an UPDATE
         or INSERT — wrote, in its RETURNING clause: it may name the written row's columns (their
         new values), and costs no statement of its own. (Subqueries in it must not depend on what
         the statement itself writes: PostgreSQL runs them on the snapshot from before it.)"""
         if then_check is None:
-            return self._add(_Statement(sql, list(params)))
+            return self._add(_Statement(sql, list(params)), alongside=alongside)
         if self.postgresql:
             return self._add(
                 _Statement(
@@ -108,9 +113,9 @@ class Batch:
             )
         )
 
-    def fetch(self, sql, params=()):
+    def fetch(self, sql, params=(), *, alongside=False):
         """A statement whose rows are wanted: `run()` returns them at the returned index."""
-        return self._add(_Statement(sql, list(params), kind="fetch"))
+        return self._add(_Statement(sql, list(params), kind="fetch"), alongside=alongside)
 
     def check(self, expression, params=()):
         """`expression` gives '' or NULL when all is well, else a problem code that stops the batch."""
@@ -121,7 +126,7 @@ class Batch:
         index = self._add(_Statement(sql, list(params), kind="insert", table=table))
         return Ref(index, table)
 
-    def insert_row(self, model, values, *, source=None, returning_id=False):
+    def insert_row(self, model, values, *, source=None, returning_id=False, alongside=False):
         """INSERT one row of `model`: the given field values, and every other concrete field's
         default (so that a field added to the model later needs no change here). A value may be
         a Sql expression or a Ref. With `source` (a Sql "FROM … WHERE …"), the row is built by
@@ -135,9 +140,9 @@ class Batch:
             params += list(source.params)
         if returning_id:
             return self.insert(sql, params, table=table)
-        return self.execute(sql, params)
+        return self.execute(sql, params, alongside=alongside)
 
-    def insert_rows(self, model, rows, *, returning=()):
+    def insert_rows(self, model, rows, *, returning=(), alongside=False):
         """One multi-row INSERT of `model` (a list of value dicts with the same keys); with
         `returning` columns, `run()` gives their rows at the returned index."""
         if not rows:
@@ -150,16 +155,32 @@ class Batch:
         table = model._meta.db_table
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(groups)}"
         if returning:
-            return self.fetch(f"{sql} RETURNING {', '.join(returning)}", params)
-        return self.execute(sql, params)
+            return self.fetch(
+                f"{sql} RETURNING {', '.join(returning)}", params, alongside=alongside
+            )
+        return self.execute(sql, params, alongside=alongside)
 
-    def _add(self, statement):
+    def _add(self, statement, *, alongside=False):
         if statement.sql.count("%s") != len(statement.params):
             raise ValueError(f"placeholders and parameters differ: {statement.sql!r}")
         if not self.postgresql:
             # PostgreSQL's literals come from psycopg, which knows dates and times as they are.
             statement.params = [_adapt(p, self._operations) for p in statement.params]
         statement.has_ref = any(type(p) is Ref for p in statement.params)
+        previous = self.statements[-1] if self.statements else None
+        if (
+            alongside
+            and self.postgresql
+            and previous is not None
+            and previous.kind == "execute"
+            and statement.kind in ("execute", "fetch")
+            and not (previous.has_ref or statement.has_ref)
+        ):
+            # WITH w0 AS (previous) statement: one statement, the rows of the last part.
+            previous.with_parts = [*previous.with_parts, previous.sql]
+            previous.sql, previous.kind = statement.sql, statement.kind
+            previous.params = [*previous.params, *statement.params]
+            return len(self.statements) - 1
         self.statements.append(statement)
         return len(self.statements) - 1
 
@@ -234,6 +255,9 @@ class Batch:
         """Refs become currval() of the table's id sequence: the id this session inserted last.
         In a subquery: currval() is volatile, and `WHERE id = currval(…)` would scan the table."""
         sql = statement.sql
+        if statement.with_parts:
+            parts = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(statement.with_parts))
+            sql = f"WITH {parts} {sql}"
         if not statement.has_ref:
             return _WRAP[statement.kind].format(sql), statement.params
         parts = sql.split("%s")

@@ -111,7 +111,9 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
             ),
         ],
     )
-    # Accepted, then at once in review (the first stage opens): one UPDATE, two audit rows.
+    # Accepted, then at once in review (the first stage opens): one UPDATE, two audit rows. The
+    # audit row above, the stages and the UPDATE read nothing the others write: one statement.
+    _copy_stages(batch, case.pk, flow, on, alongside=True)
     accepted = batch.fetch(
         f"UPDATE cases_case SET number = {number.text}, accepted_on = %s, state = %s, "
         f"supplement_due = CASE WHEN {tolerated} THEN {batch.typed('DATE')} ELSE NULL END, "
@@ -130,6 +132,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
             now,
             case.pk,
         ],
+        alongside=True,
     )
     statements.audit(
         batch,
@@ -140,7 +143,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         to_state=CaseState.IN_REVIEW,
         client_address=client_address,
     )
-    tasks, opened = _copy_flow(batch, case.pk, flow, on)
+    tasks, opened = _copy_tasks(batch, case.pk, flow, on, alongside=True)
     if item.is_on_the_spot:
         decide_on_the_spot(batch, case.pk, acting_user=acting_user, on=on)
     else:
@@ -266,10 +269,8 @@ def published(item):
     return found
 
 
-def _copy_flow(batch, case_id, flow, on):
-    """The item version's stages become the case's; the first stage opens now, its tasks with their
-    due dates and colours. Two INSERTs whatever the flow; returns the batch index of the tasks'
-    (id, department id, state) rows, and (department id, due date, colour) of the open tasks."""
+def _copy_stages(batch, case_id, flow, on, *, alongside):
+    """The item version's stages become the case's; the first stage opens now. One INSERT."""
     batch.insert_rows(
         CaseStage,
         [
@@ -282,7 +283,14 @@ def _copy_flow(batch, case_id, flow, on):
             }
             for position, (name, _) in enumerate(flow)
         ],
+        alongside=alongside,
     )
+
+
+def _copy_tasks(batch, case_id, flow, on, *, alongside):
+    """The steps become review tasks, those of the first stage open with their due dates and
+    colours. One INSERT; returns the batch index of the tasks' (id, department id, state) rows,
+    and (department id, due date, colour) of the open tasks."""
     rows, opened = [], []
     for position, (_, steps) in enumerate(flow):
         for department_id, task_name, limit_days in steps:
@@ -303,5 +311,7 @@ def _copy_flow(batch, case_id, flow, on):
                 row.update(state=TaskState.OPEN, opened_on=on, due_date=due, colour=colour)
                 opened.append((department_id, due, colour))
             rows.append(row)
-    tasks = batch.insert_rows(ReviewTask, rows, returning=("id", "department_id", "state"))
+    tasks = batch.insert_rows(
+        ReviewTask, rows, returning=("id", "department_id", "state"), alongside=alongside
+    )
     return tasks, opened

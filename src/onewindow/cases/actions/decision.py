@@ -154,6 +154,7 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
         to_state=CaseState.DELIVERED,
         client_address=client_address,
         details=[("collected_by", collected_by)],
+        alongside=True,  # reads the case's number, which the UPDATE leaves alone
     )
     try:
         batch.run()

@@ -106,6 +106,8 @@ def _review_statements(
         "decided_at = %s, colour = %s WHERE id = %s",
         [decision, opinion, acting_user.pk, now, Colour.NONE, task_id],
     )
+    # The extension requests and the audit row read nothing the task's UPDATE writes: with it,
+    # they are one statement on PostgreSQL.
     _close_pending_extensions_of_task(batch, task_id, "审查已完成，延期申请不再需要", now)
     if (
         not acting_user.is_superuser
@@ -129,6 +131,7 @@ def _review_statements(
         from_state=CaseState.IN_REVIEW,
         to_state=CaseState.IN_REVIEW,
         client_address=client_address,
+        alongside=True,
         details=[
             ("task", task_id),
             ("department", code),
@@ -145,6 +148,7 @@ def _close_pending_extensions_of_task(batch, task_id, note, now):
         "UPDATE cases_extension SET state = %s, decided_at = %s, decision_note = %s "
         "WHERE task_id = %s AND state = %s",
         [ExtensionState.REFUSED, now, note, task_id, ExtensionState.REQUESTED],
+        alongside=True,
     )
 
 

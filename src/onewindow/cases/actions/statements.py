@@ -90,10 +90,13 @@ def audit(
     reason="",
     client_address=None,
     number=None,
+    alongside=False,
 ):
     """The audit row of a case action. `details` are (key, SQL expression or value) pairs over the
     case `c` or plain values; the case number is always recorded, as core.audit.record does
-    (`number`, a Sql expression, when the row is written before the case gets it)."""
+    (`number`, a Sql expression, when the row is written before the case gets it). With
+    `alongside` it may run with the statement before it (core.batch), which must then not change
+    what it reads."""
     text, params = value_sql(case_id)
     number = number or Sql("COALESCE(c.number, '')")
     pairs, pair_params = ["'number'", number.text], list(number.params)
@@ -117,6 +120,7 @@ def audit(
             "details": Sql(f"{batch.json_object}({', '.join(pairs)})", tuple(pair_params)),
         },
         source=Sql(f"FROM cases_case c WHERE c.id = {text}", tuple(params)),
+        alongside=alongside,
     )
 
 
