@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.catalog.constants import SpecialProcedure
+
 
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -74,16 +76,15 @@ class TaskState(models.TextChoices):
 OPEN_TASK_STATES = (TaskState.OPEN,)
 
 
-class SuspensionKind(models.TextChoices):
-    SUPPLEMENT = "supplement", _("补正材料")
-    HEARING = "hearing", _("听证")
-    TENDERING = "tendering", _("招标、拍卖")
-    INSPECTION = "inspection", _("现场勘查（检验）")
-    TESTING = "testing", _("检测")
-    QUARANTINE = "quarantine", _("检疫")
-    APPRAISAL = "appraisal", _("鉴定")
-    EXPERT_REVIEW = "expert_review", _("专家评审")
-    PUBLIC_NOTICE = "public_notice", _("公示")
+# A clock stop: the window's supplement request, or one of the catalogue's special procedures
+# (Art. 45), which are listed once, in catalog.constants.
+SuspensionKind = models.TextChoices(
+    "SuspensionKind",
+    [
+        ("SUPPLEMENT", ("supplement", _("补正材料"))),
+        *((procedure.name, (procedure.value, procedure.label)) for procedure in SpecialProcedure),
+    ],
+)
 
 
 class ExtensionState(models.TextChoices):
