@@ -334,3 +334,15 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path, settings, monkey
         "Strings without an English translation: run makemessages -l en from src/onewindow, "
         "translate them in locale/en/LC_MESSAGES/django.po and compile the .mo."
     )
+
+
+def test_a_word_that_is_a_button_and_a_state_reads_as_each_in_english():
+    from django.utils.translation import gettext
+
+    from onewindow.cases.constants import TaskState
+    from onewindow.cases.queries import ACTION_LABELS
+
+    with translation.override("en"):
+        assert (gettext("同意"), str(TaskState.APPROVED.label)) == ("Agree", "Approved")
+        assert (gettext("不同意"), str(TaskState.REFUSED.label)) == ("Disagree", "Refused")
+        assert (gettext("受理"), str(ACTION_LABELS["accept_case"])) == ("Accept", "Accepted")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onewindow.catalog.constants import SpecialProcedure
 
@@ -68,8 +69,9 @@ class StageState(models.TextChoices):
 class TaskState(models.TextChoices):
     PENDING = "pending", _("未开始")
     OPEN = "open", _("待审查")
-    APPROVED = "approved", _("同意")
-    REFUSED = "refused", _("不同意")
+    # As states (the buttons that set them say 同意 / 不同意 too, and read differently in English).
+    APPROVED = "approved", pgettext_lazy("task state", "同意")
+    REFUSED = "refused", pgettext_lazy("task state", "不同意")
     CANCELLED = "cancelled", _("已取消")
 
 

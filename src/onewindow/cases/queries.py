@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from onewindow.accounts.constants import Role
 from onewindow.cases.constants import (
@@ -195,7 +195,7 @@ ACTION_LABELS = {
     "receive_intake": gettext_lazy("收件"),
     "issue_supplement_notice": gettext_lazy("一次性告知补正材料"),
     "update_intake_materials": gettext_lazy("补交材料"),
-    "accept_case": gettext_lazy("受理"),
+    "accept_case": pgettext_lazy("case step", "受理"),  # the step; the button says 受理 too
     "start_review": gettext_lazy("转入部门审查"),
     "not_accept": gettext_lazy("不予受理"),
     "complete_review": gettext_lazy("部门审查完成"),
