@@ -277,10 +277,7 @@ class Batch:
         planning each statement on every call."""
         connection = connections[self.using]
         connection.ensure_connection()
-        prepared = _PREPARED.setdefault(connection.connection, set())
-        # Arguments as SQL literals, adapted by psycopg as a client-side cursor would; the query
-        # then needs no placeholder parsing (psycopg caches that only for short queries).
-        literal = _literal_function(connection.connection)
+        prepared, literal = _session(connection.connection)
         nested = connection.in_atomic_block
         with connection.cursor() as cursor:
             for attempt in (1, 2):
@@ -369,8 +366,21 @@ _WRAP = {
     "check": f"SELECT {CHECK_FUNCTION}({{}})",
     "insert": "{} RETURNING id",
 }
-# Statements prepared on each PostgreSQL connection (prepared statements live per session).
-_PREPARED = weakref.WeakKeyDictionary()
+# Per PostgreSQL connection: the statements prepared on it (they live per session) and its
+# literal function.
+_SESSIONS = weakref.WeakKeyDictionary()
+
+
+def _session(raw_connection):
+    """(set of prepared statement names, literal function) of a connection. Arguments go as SQL
+    literals, adapted as a client-side cursor would: the query then needs no placeholder parsing
+    (psycopg caches that only for short queries)."""
+    session = _SESSIONS.get(raw_connection)
+    if session is None:
+        session = _SESSIONS[raw_connection] = (set(), _literal_function(raw_connection))
+    return session
+
+
 _FORMS = {}
 
 

@@ -2,7 +2,6 @@
 stage and start the clock; 容缺受理 when only tolerated materials are missing."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,20 +19,18 @@ from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
 
 
-def _missing(case):
-    """Checklist lines that block acceptance, and the tolerated ones that may wait."""
-    blocking, tolerated = [], []
-    for row in case.materials.select_related("material"):
-        if row.status in (
-            MaterialStatus.MISSING,
-            MaterialStatus.DEFECTIVE,
-            MaterialStatus.TOLERATED,
-        ):
-            if row.material.requirement == Requirement.TOLERATED:
-                tolerated.append(row)
-            elif row.material.requirement == Requirement.REQUIRED:
-                blocking.append(row)
-    return blocking, tolerated
+def _blocking(case):
+    """Checklist lines of required materials still missing or defective: they block acceptance."""
+    return list(
+        case.materials.select_related("material").filter(
+            status__in=(
+                MaterialStatus.MISSING,
+                MaterialStatus.DEFECTIVE,
+                MaterialStatus.TOLERATED,
+            ),
+            material__requirement=Requirement.REQUIRED,
+        )
+    )
 
 
 def do_accept_case(case, *, acting_user, supplement_due=None, client_address=None):
@@ -80,11 +77,10 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         "AND requirement = %s)",
         [MaterialStatus.TOLERATED, case.pk, *pending, item.pk, Requirement.TOLERATED],
     )
-    tolerated = (
-        "EXISTS (SELECT 1 FROM cases_casematerial WHERE case_id = cases_case.id AND status = %s)"
-    )
+    # Whether any material is left to bring in later, for the case named `{}`.
+    tolerated = "EXISTS (SELECT 1 FROM cases_casematerial WHERE case_id = {}.id AND status = %s)"
     number = numbering.case_number(batch, settings.ONEWINDOW_REGION_CODE, on)
-    has_tolerated = Sql(tolerated.replace("cases_case.id", "c.id"), (MaterialStatus.TOLERATED,))
+    has_tolerated = Sql(tolerated.format("c"), (MaterialStatus.TOLERATED,))
     tolerated_names = batch.json_array_of(
         "SELECT m.name AS v FROM cases_casematerial cm JOIN catalog_material m "
         "ON m.id = cm.material_id WHERE cm.case_id = c.id AND cm.status = %s "
@@ -116,7 +112,8 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     _copy_stages(batch, case.pk, flow, on, alongside=True)
     accepted = batch.fetch(
         f"UPDATE cases_case SET number = {number.text}, accepted_on = %s, state = %s, "
-        f"supplement_due = CASE WHEN {tolerated} THEN {batch.typed('DATE')} ELSE NULL END, "
+        f"supplement_due = CASE WHEN {tolerated.format('cases_case')} "
+        f"THEN {batch.typed('DATE')} ELSE NULL END, "
         "promised_deadline = %s, legal_deadline = %s, colour = %s, colour_changed_at = %s, "
         "updated_at = %s WHERE id = %s RETURNING number, supplement_due",
         [
@@ -169,7 +166,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         return case
     number, due = results[accepted][0]
     case.number, case.accepted_on, case.state = number, on, CaseState.IN_REVIEW
-    case.supplement_due = date.fromisoformat(due) if isinstance(due, str) else due
+    case.supplement_due = statements.as_date(due)
     case.promised_deadline, case.legal_deadline, case.colour = promised, legal, colour
     # What each department's inbox now shows: department id → its open task's id.
     case.opened_tasks = {
@@ -206,7 +203,7 @@ def _accept_error(code, case):
     current = Case.objects.get(pk=case.pk)
     if code == "case_state":
         return wrong_state(current, (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT))
-    blocking, _ = _missing(current)
+    blocking = _blocking(current)
     if code == "materials_missing" and blocking:
         names = "、".join(row.material.name for row in blocking)
         return CaseActionError(

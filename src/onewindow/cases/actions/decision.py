@@ -1,8 +1,6 @@
 """The decision after the review (作出决定), the on-the-spot decision of 即办件, and collection
 of the result at the window."""
 
-from datetime import date
-
 from django.utils import timezone
 
 from onewindow.cases.actions import statements
@@ -30,14 +28,8 @@ def do_decide_case(case, *, acting_user, client_address=None):
     statements.lock_case(batch, case.pk)
     conditions = []
     if not acting_user.is_superuser:
-        conditions.append(
-            (
-                "(CAST(%s AS BIGINT) IS NULL OR (SELECT lead_department_id FROM catalog_serviceitem "
-                "WHERE id = c.item_id) <> %s)",
-                [acting_user.department_id, acting_user.department_id],
-                "forbidden",
-            )
-        )
+        lead = "(SELECT lead_department_id FROM catalog_serviceitem WHERE id = c.item_id)"
+        conditions.append(statements.outside_department(lead, acting_user.department_id))
     conditions += [
         ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),
         (
@@ -56,13 +48,8 @@ def do_decide_case(case, *, acting_user, client_address=None):
         raise _case_error(failed.code, case.pk) from None
     case.state, case.colour = CaseState.DECIDED, Colour.NONE
     case.decision, case.decision_number, case.decided_on, case.reason = results[decided][0]
-    case.decided_on = _as_date(case.decided_on)
+    case.decided_on = statements.as_date(case.decided_on)
     return case
-
-
-def _as_date(value):
-    """SQLite's RETURNING gives dates as text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _lead_forbidden():

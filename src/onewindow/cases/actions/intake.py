@@ -120,12 +120,7 @@ def _line_values(line, material, now, *, received_at=None):
             "received_at": received_at or now,
         }
     else:
-        if line.defect:
-            status = MaterialStatus.DEFECTIVE
-        elif material.requirement == Requirement.OPTIONAL:
-            status = MaterialStatus.NOT_REQUIRED
-        else:
-            status = MaterialStatus.MISSING
+        status = MaterialStatus.DEFECTIVE if line.defect else _unticked_status(material)
         values = {"status": status, "defect": line.defect}
     if line.upload is None and line.sha256:
         values["sha256"] = line.sha256
@@ -133,7 +128,8 @@ def _line_values(line, material, now, *, received_at=None):
 
 
 def _unticked_status(material):
-    """Materials the clerk did not tick at all are missing (required) or simply not handed in."""
+    """A material not handed in (not ticked, or ticked without a defect) is missing when required,
+    else simply not handed in."""
     if material.requirement == Requirement.OPTIONAL:
         return MaterialStatus.NOT_REQUIRED
     return MaterialStatus.MISSING

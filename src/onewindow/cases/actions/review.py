@@ -87,14 +87,8 @@ def _review_statements(
     statements.lock_case(batch, case_id)
     conditions = []
     if not acting_user.is_superuser:
-        # NULL-safe: a reviewer without a department answers for none.
-        department = acting_user.department_id
         conditions.append(
-            (
-                "(CAST(%s AS BIGINT) IS NULL OR t.department_id <> %s)",
-                [department, department],
-                "forbidden",
-            )
+            statements.outside_department("t.department_id", acting_user.department_id)
         )
     conditions += [
         ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),

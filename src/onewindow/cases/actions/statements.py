@@ -7,6 +7,7 @@ what it needs for a precise message.
 """
 
 import json
+from datetime import date
 
 from django.utils import timezone
 
@@ -39,6 +40,21 @@ def typed_sql(value):
     if isinstance(value, int) and not isinstance(value, bool):
         return "CAST(%s AS BIGINT)", [value]
     return "CAST(%s AS TEXT)", [value]
+
+
+def outside_department(department_column, department_id, code="forbidden"):
+    """A check condition: the row's department is not `department_id` — NULL-safe, so that a
+    user without a department is outside every department."""
+    return (
+        f"(CAST(%s AS BIGINT) IS NULL OR {department_column} <> %s)",
+        [department_id, department_id],
+        code,
+    )
+
+
+def as_date(value):
+    """A date read back from RETURNING: SQLite gives it as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def lock_case(batch, case_id):
