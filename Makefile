@@ -6,9 +6,9 @@ VENDOR := src/onewindow/static/vendor
 ADDR ?= 127.0.0.1:8000
 export ONEWINDOW_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install install-test static browser run demo test lint format bench clean
+.PHONY: install install-test static fonts browser run demo test lint format bench clean
 
-install: $(VENV)/.installed static
+install: $(VENV)/.installed static fonts
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,11 +28,18 @@ $(VENDOR)/.copied: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	touch $@
 
-# Debian's Chromium drives the browser tests; Noto CJK renders Chinese pages and PDFs.
-browser:
-	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
-		echo "installing chromium and fonts-noto-cjk with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+# Certificates are PDFs made by WeasyPrint (Pango) with Noto CJK embedded: both from Debian.
+fonts:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q . || ! ldconfig -p | grep -q libpangoft2-1.0; then \
+		echo "installing fonts-noto-cjk and Pango with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	fi
+
+# Debian's Chromium drives the browser tests.
+browser: fonts
+	@if ! command -v chromium >/dev/null; then \
+		echo "installing chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	fi
 
 install-test: $(VENV)/.installed-test static browser

@@ -34,3 +34,15 @@ def market(db):
 def fire(db):
     """The fire and rescue brigade (消防救援大队), the reviewer_fire persona's department."""
     return DepartmentFactory(code="XFJYDD", name="惠州市惠阳区消防救援大队")
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A recording SMS gateway on loopback, configured as the platform's gateway."""
+    from tests.servers import RecordingHTTPServer
+
+    server = RecordingHTTPServer().start()
+    settings.ONEWINDOW_SMS_GATEWAY_URL = server.url + "/sms/send"
+    settings.ONEWINDOW_SMS_GATEWAY_KEY = "test-gateway-key"
+    yield server
+    server.stop()

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "onewindow.accounts",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.delivery",
 ]
 
 MIDDLEWARE = [
@@ -151,3 +152,8 @@ ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = env.int("ONEWINDOW_PROGRESS_LOOKUPS_PER_
 # The rate limiter's counters. One process: memory. Several web processes: a shared cache, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/0 (django-environ syntax), so that limits hold across them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://onewindow")}
+
+# SMS gateway (HTTP, JSON POST with a bearer key). Empty URL: SMS are written to the outbox and not
+# sent (the demo shows them to staff).
+ONEWINDOW_SMS_GATEWAY_URL = env.str("ONEWINDOW_SMS_GATEWAY_URL", default="")
+ONEWINDOW_SMS_GATEWAY_KEY = env.str("ONEWINDOW_SMS_GATEWAY_KEY", default="")

@@ -1,0 +1,5 @@
+"""Every change to certificates, deliveries, lockers, shipments and messages."""
+
+from onewindow.delivery.actions.issuing import do_issue_result
+
+__all__ = ["do_issue_result"]

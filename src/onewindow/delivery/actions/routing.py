@@ -1,0 +1,10 @@
+"""What happens when a result is ready, by the delivery method the applicant chose.
+
+SKELETON: the window/locker work fills in the window branch (pickup code + SMS), the mail work
+the mail branch (shipment through the courier adapter, after commit). A locker waits for a clerk
+to deposit the result.
+"""
+
+
+def result_ready(delivery, *, acting_user=None):
+    """Called inside do_issue_result's transaction, with the delivery locked."""

@@ -1,0 +1,33 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryState(models.TextChoices):
+    """Where the result of a case is on its way to the applicant."""
+
+    WAITING = "waiting", _("待出件")
+    READY = "ready", _("待领取")
+    IN_LOCKER = "in_locker", _("已入柜")
+    SHIPPED = "shipped", _("已寄出")
+    DELIVERED = "delivered", _("已送达")
+    RETURNED = "returned", _("已退回窗口")
+
+
+class VisitKind(models.TextChoices):
+    """A physical visit the applicant made for a case (最多跑一次 statistics)."""
+
+    INTAKE = "intake", _("窗口递交材料")
+    SUPPLEMENT = "supplement", _("窗口补交材料")
+    PICKUP = "pickup", _("窗口领取结果")
+
+
+class MessageChannel(models.TextChoices):
+    SMS = "sms", _("短信")
+    EMAIL = "email", _("电子邮件")
+    IN_APP = "in_app", _("站内消息")
+
+
+class MessageState(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")

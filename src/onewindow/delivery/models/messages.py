@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.delivery.constants import MessageChannel, MessageState
+
+
+class OutboundMessage(models.Model):
+    """One message to one address over one channel, written in the transaction of the event that
+    causes it and sent afterwards by a background task (an outbox). The unique event key makes
+    the same event never send twice."""
+
+    event_key = models.CharField(
+        _("事件键"),
+        max_length=120,
+        help_text=_("引起该消息的事件，例如 accepted:441303…；同一事件同一地址只发一次。"),
+    )
+    template = models.CharField(
+        _("模板"), max_length=40, help_text=_("消息模板名称，例如 acceptance、locker_code。")
+    )
+    channel = models.CharField(
+        _("渠道"), max_length=8, choices=MessageChannel.choices, help_text=_("短信、邮件或站内。")
+    )
+    address = models.CharField(
+        _("地址"),
+        max_length=200,
+        blank=True,
+        help_text=_("手机号码或电子邮箱；站内消息为空。"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接收人"),
+        help_text=_("接收的工作人员（员工消息）。"),
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("办件"),
+        help_text=_("相关办件。"),
+    )
+    subject = models.CharField(_("标题"), max_length=200, blank=True, help_text=_("邮件标题。"))
+    body = models.TextField(_("内容"), help_text=_("发送的正文。"))
+    state = models.CharField(
+        _("状态"),
+        max_length=8,
+        choices=MessageState.choices,
+        default=MessageState.PENDING,
+        help_text=_("待发送、已发送或发送失败（重试用尽）。"),
+    )
+    attempts = models.PositiveSmallIntegerField(
+        _("尝试次数"), default=0, help_text=_("已尝试发送的次数。")
+    )
+    last_error = models.TextField(_("最近错误"), blank=True, help_text=_("最近一次失败的原因。"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, help_text=_("写入时间。"))
+    sent_at = models.DateTimeField(
+        _("发送时间"), null=True, blank=True, help_text=_("发送成功时间。")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("外发消息")
+        verbose_name_plural = _("外发消息")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "channel", "address"], name="message_once_per_event"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.template} → {self.get_channel_display()}"
