@@ -24,6 +24,21 @@ def _fresh_default_calendar():
     workdays.invalidate()
 
 
+@pytest.fixture(scope="session")
+def _signing_key_file(tmp_path_factory):
+    from onewindow.delivery.signing import generate_key_file
+
+    path = tmp_path_factory.mktemp("keys") / "certificate-signing.pem"
+    generate_key_file(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings, _signing_key_file):
+    # One test key for the run: certificates issued by any test never touch var/keys/.
+    settings.ONEWINDOW_SIGNING_KEY_FILE = str(_signing_key_file)
+
+
 @pytest.fixture
 def market(db):
     """The market regulation department (市场监管局), the reviewer_market persona's department."""

@@ -136,7 +136,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs each rendering step at INFO; fontTools each subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Serve static files straight from the app folders (no collectstatic needed for the demo).
@@ -157,3 +162,25 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://onewindow
 # sent (the demo shows them to staff).
 ONEWINDOW_SMS_GATEWAY_URL = env.str("ONEWINDOW_SMS_GATEWAY_URL", default="")
 ONEWINDOW_SMS_GATEWAY_KEY = env.str("ONEWINDOW_SMS_GATEWAY_KEY", default="")
+
+# Certificates (delivery/signing.py). The Ed25519 private key, PEM PKCS#8; the demo generates it
+# when missing, production refuses to start without one.
+ONEWINDOW_SIGNING_KEY_FILE = env.str(
+    "ONEWINDOW_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "certificate-signing.pem")
+)
+if ONEWINDOW_MODE == "production" and not (
+    env.str("ONEWINDOW_SIGNING_KEY_FILE", default="") and Path(ONEWINDOW_SIGNING_KEY_FILE).is_file()
+):
+    raise ImproperlyConfigured(
+        "ONEWINDOW_SIGNING_KEY_FILE must name the certificate signing key (PEM) in production."
+    )
+# Public keys (PEM files, comma-separated) of retired signing keys, still trusted when checking
+# certificates they signed (key rotation, docs/certificates.md).
+ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS = env.list("ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS", default=[])
+# The address the public reaches the site at: the QR code on a certificate opens its
+# verification page there.
+ONEWINDOW_PUBLIC_URL = env.str("ONEWINDOW_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public certificate verifications per client address and minute (page and API together).
+ONEWINDOW_VERIFICATIONS_PER_MINUTE = env.int("ONEWINDOW_VERIFICATIONS_PER_MINUTE", default=20)
+# Largest PDF accepted for verification by upload, in bytes.
+ONEWINDOW_VERIFY_MAX_PDF_BYTES = env.int("ONEWINDOW_VERIFY_MAX_PDF_BYTES", default=5 * 1024 * 1024)

@@ -44,6 +44,7 @@ def _write_item_version(spec, *, version, status, acting_user, departments):
         promised_limit_days=spec["promised_limit_days"],
         is_on_the_spot=spec["on_the_spot"],
         max_visits=spec["max_visits"],
+        result_validity_years=spec["result_validity_years"],
         channels=spec["channels"],
         is_fully_online=spec["fully_online"],
         fee_yuan=Decimal(str(spec["fee_yuan"])),

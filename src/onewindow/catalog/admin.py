@@ -137,6 +137,7 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
                     "promised_limit_days",
                     "is_on_the_spot",
                     "max_visits",
+                    "result_validity_years",
                     "channels",
                     "is_fully_online",
                     "delivery_methods",

@@ -34,6 +34,7 @@ class ServiceItemForm(forms.ModelForm):
             "promised_limit_days",
             "is_on_the_spot",
             "max_visits",
+            "result_validity_years",
             "channels",
             "is_fully_online",
             "delivery_methods",

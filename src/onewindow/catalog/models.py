@@ -142,6 +142,12 @@ class ServiceItem(models.Model):
         validators=[MaxValueValidator(2)],
         help_text=_("最多跑动次数：0 为零跑动，1 为最多跑一次。"),
     )
+    result_validity_years = models.PositiveSmallIntegerField(
+        _("证照有效期（年）"),
+        default=0,
+        validators=[MaxValueValidator(30)],
+        help_text=_("准予决定所发证照的有效期，自发证日起算；0 为长期有效。"),
+    )
     channels = models.JSONField(
         _("办理渠道"), default=list, help_text=_("允许的办理渠道：window、online、kiosk、village。")
     )

@@ -136,6 +136,7 @@ def validate_item_spec(spec, *, place="", department_codes):
     promised = check.integer(spec, "promised_limit_days", low=0, high=MAX_LIMIT_DAYS)
     on_the_spot = check.boolean(spec, "on_the_spot")
     check.integer(spec, "max_visits", low=0, high=2, required=False)
+    check.integer(spec, "result_validity_years", low=0, high=30, required=False)
     channels = check.choice_list(spec, "channels", Channel)
     fully_online = check.boolean(spec, "fully_online")
     check.choice_list(spec, "delivery_methods", DeliveryMethod)

@@ -53,3 +53,22 @@ def decision_number(batch, department_code, year):
         f"{code.text} || '〔' || %s || '〕' || CAST({value.text} AS TEXT) || '号'",
         (*code.params, str(year), *value.params),
     )
+
+
+def next_value(key):
+    """The next value of the counter `key`, for ORM actions outside a Batch: the same upsert, one
+    statement, RETURNING the value it wrote. Call it inside the action's transaction: the counter
+    row stays locked (PostgreSQL) until commit, so concurrent callers queue and never share a
+    value, and a rollback gives the value back."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT.format(key="%s") + " RETURNING last_value", [key])
+        return cursor.fetchone()[0]
+
+
+def certificate_number(department_code, year):
+    """SCJGJ-2026-000017: per issuing department and year; typed on the verification page, so
+    only letters, digits and dashes."""
+    value = next_value(f"certificate:{department_code}:{year}")
+    return f"{department_code}-{year}-{value:06d}"

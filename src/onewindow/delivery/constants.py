@@ -31,3 +31,30 @@ class MessageState(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+class CertificateKind(models.TextChoices):
+    """The result document a decision produces (证照 / 批文)."""
+
+    LICENCE = "licence", _("行政许可证")
+    APPROVAL = "approval", _("准予决定书")
+    REFUSAL = "refusal", _("不予许可决定书")
+
+
+class CertificateState(models.TextChoices):
+    """The registry's word on a certificate; expiry is by date, read at verification time."""
+
+    VALID = "valid", _("有效")
+    REVOKED = "revoked", _("已撤销")
+    SUPERSEDED = "superseded", _("已换发")
+
+
+class VerificationResult(models.TextChoices):
+    """What the public verification (证书真伪查询) answers."""
+
+    VALID = "valid", _("真实有效")
+    REVOKED = "revoked", _("已撤销")
+    SUPERSEDED = "superseded", _("已换发新证")
+    EXPIRED = "expired", _("已过有效期")
+    NOT_FOUND = "not_found", _("未查到该证照")
+    NOT_GENUINE = "not_genuine", _("不是本平台签发的原件或内容被篡改")

@@ -17,6 +17,7 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
+from onewindow.delivery.tasks import enqueue_issue_result
 
 
 def _blocking(case):
@@ -162,6 +163,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     except CheckFailed as failed:
         raise _accept_error(failed.code, case) from None
     if item.is_on_the_spot:
+        enqueue_issue_result(case.pk)
         case.refresh_from_db()
         return case
     number, due = results[accepted][0]

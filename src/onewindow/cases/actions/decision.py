@@ -10,6 +10,7 @@ from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, no
 from onewindow.cases.models import Case
 from onewindow.cases.permissions import is_clerk
 from onewindow.core.batch import Batch, CheckFailed
+from onewindow.delivery.tasks import enqueue_issue_result
 
 
 def awaiting_decision(case):
@@ -49,6 +50,7 @@ def do_decide_case(case, *, acting_user, client_address=None):
     case.state, case.colour = CaseState.DECIDED, Colour.NONE
     case.decision, case.decision_number, case.decided_on, case.reason = results[decided][0]
     case.decided_on = statements.as_date(case.decided_on)
+    enqueue_issue_result(case.pk)
     return case
 
 

@@ -270,6 +270,7 @@ def _render_task(request, pk, *, failed=None, error=None, status=200):
         can_terminate=heads(user, case.item.lead_department_id)
         and case.state in WITHDRAWABLE_STATES,
         special_procedures=SPECIAL_PROCEDURES,
+        certificates=list(case.certificates.order_by("-id")) if case.decided_on else [],
         failed=failed,
         error=error,
         posted=request.POST if failed else {},

@@ -390,6 +390,8 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         "collect_form": forms_.get("collect_form")
         or CollectForm(initial={"collected_by": case.proxy_name or case.applicant_name}),
         "withdraw_form": forms_.get("withdraw_form") or WithdrawForm(),
+        # The result documents (delivery.Certificate), once there is a decision.
+        "certificates": list(case.certificates.order_by("-id")) if case.decided_on else [],
     }
     return render(request, "cases/window/case.html", context, status=status)
 

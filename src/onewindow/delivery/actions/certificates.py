@@ -1,0 +1,166 @@
+"""Issuing, revoking and superseding certificates (证照 / 批文).
+
+Issuing happens inside do_issue_result; revoking and superseding are a head's acts of the issuing
+department (cases.permissions.heads), each with a reason and an audit row. The signed payload and
+the PDF of a certificate never change: its state lives in the registry, which online verification
+reads.
+"""
+
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from onewindow.cases.errors import forbidden, invalid_input, wrong_state
+from onewindow.cases.permissions import heads
+from onewindow.core import audit, numbering
+from onewindow.delivery import documents, signing
+from onewindow.delivery.constants import CertificateState
+from onewindow.delivery.models import Certificate
+
+REASON_MAX_LENGTH = 500
+
+
+def issue_certificate(case, *, acting_user=None, supersedes=None):
+    """Number, sign, render and store the certificate of a decided `case` (locked by the caller,
+    in its transaction). `supersedes`: the certificate this one replaces (same content, new
+    number)."""
+    item = case.item
+    department = item.lead_department
+    issued_on = timezone.localdate()
+    kind = documents.kind_for(case)
+    if supersedes is not None:
+        valid_from, valid_until = supersedes.valid_from, supersedes.valid_until
+    else:
+        valid_from, valid_until = documents.validity(case, kind, issued_on)
+    certificate = Certificate(
+        number=numbering.certificate_number(department.code, issued_on.year),
+        kind=kind,
+        case=case,
+        holder_name=case.applicant_name,
+        holder_id_masked=documents.masked_holder_id(case),
+        item_code=item.code,
+        item_name=item.name,
+        department=department,
+        issued_on=issued_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    certificate.supersedes_number = supersedes.number if supersedes is not None else None
+    certificate.payload = documents.payload_text(documents.payload_for(certificate, case))
+    certificate.signature, certificate.key_id = signing.sign(certificate.payload.encode())
+    pdf = documents.render_pdf(certificate, case)
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    # The file is written before the row: a rollback leaves an orphan file, never a row
+    # pointing at no file.
+    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
+    certificate.save()
+    audit.record(
+        action="issue_certificate",
+        obj=certificate,
+        acting_user=acting_user,
+        to_state=certificate.state,
+        details={
+            "number": certificate.number,
+            "case": case.number or "",
+            "kind": certificate.kind,
+            "key_id": certificate.key_id,
+            "pdf_sha256": certificate.pdf_sha256,
+            **({"supersedes": supersedes.number} if supersedes is not None else {}),
+        },
+    )
+    return certificate
+
+
+def _lock(certificate):
+    return (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=certificate.pk)
+    )
+
+
+def _checked_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise invalid_input("reason", "须填写理由 / A reason is required")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise invalid_input(
+            "reason",
+            f"理由不能超过 {REASON_MAX_LENGTH} 字 / The reason is limited to {REASON_MAX_LENGTH} "
+            "characters",
+        )
+    return reason
+
+
+def _check_head(certificate, acting_user):
+    if not heads(acting_user, certificate.department_id):
+        raise forbidden(
+            "只有发证部门负责人可以撤销或换发证照 / Only a head of the issuing department may "
+            "revoke or re-issue a certificate"
+        )
+
+
+def _end(certificate, state, *, reason, acting_user, superseded_by=None):
+    certificate.state = state
+    certificate.revoked_at = timezone.now()
+    certificate.reason = reason
+    certificate.revoked_by = acting_user
+    certificate.superseded_by = superseded_by
+    certificate.save(update_fields=["state", "revoked_at", "reason", "revoked_by", "superseded_by"])
+
+
+@transaction.atomic
+def do_revoke_certificate(certificate, *, reason, acting_user, client_address=None):
+    """VALID → REVOKED (撤销): verification answers 'revoked' with the date from now on."""
+    _check_head(certificate, acting_user)
+    reason = _checked_reason(reason)
+    certificate = _lock(certificate)
+    if certificate.state != CertificateState.VALID:
+        raise wrong_state(certificate, [CertificateState.VALID])
+    _end(certificate, CertificateState.REVOKED, reason=reason, acting_user=acting_user)
+    audit.record(
+        action="revoke_certificate",
+        obj=certificate,
+        acting_user=acting_user,
+        from_state=CertificateState.VALID,
+        to_state=CertificateState.REVOKED,
+        reason=reason,
+        client_address=client_address,
+        details={"number": certificate.number},
+    )
+    return certificate
+
+
+@transaction.atomic
+def do_supersede_certificate(certificate, *, reason, acting_user, client_address=None):
+    """Re-issue (换发): a new certificate with a new number from the case as it is now, the same
+    validity; the old one answers 'superseded'. Returns the new certificate."""
+    from onewindow.cases.actions.common import lock_case
+
+    _check_head(certificate, acting_user)
+    reason = _checked_reason(reason)
+    certificate = _lock(certificate)
+    if certificate.state != CertificateState.VALID:
+        raise wrong_state(certificate, [CertificateState.VALID])
+    case = lock_case(certificate.case_id, related=("item", "item__lead_department"))
+    replacement = issue_certificate(case, acting_user=acting_user, supersedes=certificate)
+    _end(
+        certificate,
+        CertificateState.SUPERSEDED,
+        reason=reason,
+        acting_user=acting_user,
+        superseded_by=replacement,
+    )
+    audit.record(
+        action="supersede_certificate",
+        obj=certificate,
+        acting_user=acting_user,
+        from_state=CertificateState.VALID,
+        to_state=CertificateState.SUPERSEDED,
+        reason=reason,
+        client_address=client_address,
+        details={"number": certificate.number, "superseded_by": replacement.number},
+    )
+    return replacement

@@ -1,0 +1,31 @@
+"""Background work of the delivery app."""
+
+from django_tasks import task
+
+
+@task()
+def issue_result(case_id):
+    """Issue the result of a decided case (enqueued when the decision commits). Idempotent: a case
+    that is no longer DECIDED (already issued, or collected) is skipped, so running it twice or
+    in two workers issues one certificate."""
+    from onewindow.cases.constants import CaseState
+    from onewindow.cases.errors import CaseActionError
+    from onewindow.cases.models import Case
+    from onewindow.delivery.actions import do_issue_result
+
+    if not Case.objects.filter(pk=case_id, state=CaseState.DECIDED).exists():
+        return "skipped"
+    try:
+        do_issue_result(case_id)
+    except CaseActionError as error:
+        if error.code != "wrong_state":
+            raise
+        return "skipped"  # another worker issued it between the check and the lock
+    return "issued"
+
+
+def enqueue_issue_result(case_id):
+    """After the decision commits: one task row (on the decision's hot path, nothing else)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: issue_result.enqueue(case_id))
