@@ -176,7 +176,9 @@ if ONEWINDOW_MODE == "production" and not (
     )
 # Public keys (PEM files, comma-separated) of retired signing keys, still trusted when checking
 # certificates they signed (key rotation, docs/certificates.md).
-ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS = env.list("ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS", default=[])
+ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS = env.list(
+    "ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS", default=[]
+)
 # The address the public reaches the site at: the QR code on a certificate opens its
 # verification page there.
 ONEWINDOW_PUBLIC_URL = env.str("ONEWINDOW_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")

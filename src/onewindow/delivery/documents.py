@@ -84,7 +84,9 @@ def verification_code(signature):
 
 
 def verification_url(certificate):
-    query = urlencode({"number": certificate.number, "code": verification_code(certificate.signature)})
+    query = urlencode(
+        {"number": certificate.number, "code": verification_code(certificate.signature)}
+    )
     return f"{settings.ONEWINDOW_PUBLIC_URL}{reverse('delivery:verify')}?{query}"
 
 

@@ -40,7 +40,9 @@ class VerifyPdfForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 def _rate_limited(request):
@@ -164,7 +166,9 @@ def _end_view(action, success):
                 client_address=ratelimit.client_address(request),
             )
         except CaseActionError as error:
-            return _render(request, certificate, error=error.message, status=error.status, form=form)
+            return _render(
+                request, certificate, error=error.message, status=error.status, form=form
+            )
         messages.success(request, success)
         return redirect("delivery:certificate", pk=result.pk)
 
