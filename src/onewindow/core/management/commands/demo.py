@@ -85,9 +85,22 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo staff accounts (password for new accounts: {DEMO_PASSWORD}):")
         for username, state, role, dept in rows:
             self.stdout.write(f"  {username:<18} {role:<12} {dept}  [{state}]")
+        self._signing_key()
         from onewindow.cases.demo import load_demo_cases
 
         cases = load_demo_cases()
         self.stdout.write(f"\nDemo cases: {len(cases) or 'kept'}")
         for number, item, state in cases:
             self.stdout.write(f"  {number:<22} {state:<10} {item}")
+
+    def _signing_key(self):
+        """The certificate signing key: generated for the demo when missing, never in production
+        (settings refuse to start there without one)."""
+        from django.conf import settings
+
+        from onewindow.delivery import signing
+
+        path = settings.ONEWINDOW_SIGNING_KEY_FILE
+        if settings.ONEWINDOW_MODE != "production" and signing.generate_key_file(path):
+            self.stdout.write(f"\nCertificate signing key generated: {path}")
+        self.stdout.write(f"Certificate signing key id: {signing.current_key_id()}")
