@@ -143,9 +143,7 @@ def seed(total):
                 revoked_at=timezone.now() if n % 20 == 3 else None,
                 pdf_sha256="0" * 64,
             )
-            certificate.payload = documents.payload_text(
-                documents.payload_for(certificate, case)
-            )
+            certificate.payload = documents.payload_text(documents.payload_for(certificate, case))
             certificate.signature, certificate.key_id = signing.sign(certificate.payload.encode())
             rows.append(certificate)
         with transaction.atomic():

@@ -102,3 +102,24 @@ def test_production_refuses_to_start_without_a_configured_key(tmp_path):
     signing.generate_key_file(tmp_path / "key.pem")
     present = _settings_in_production(ONEWINDOW_SIGNING_KEY_FILE=str(tmp_path / "key.pem"))
     assert present.returncode == 0, present.stderr
+
+
+def test_the_offline_check_of_the_docs_works_with_pypdf_and_cryptography_only(client, issue):
+    # docs/certificates.md, "Verifying offline", step by step.
+    import base64
+
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+    from pypdf import PdfReader
+
+    certificate = issue()
+    pem = client.get("/verify/public-key.pem").content
+    attachment = json.loads(PdfReader(certificate.pdf.path).attachments["certificate.json"][0])
+    key = load_pem_public_key(pem)
+    key.verify(base64.b64decode(attachment["signature"]), attachment["payload"].encode())
+    assert json.loads(attachment["payload"])["holder_name"] == "王小红"
+    with pytest.raises(InvalidSignature):
+        key.verify(
+            base64.b64decode(attachment["signature"]),
+            attachment["payload"].replace("王小红", "赵大力").encode(),
+        )
