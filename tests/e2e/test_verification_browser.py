@@ -23,6 +23,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def certificate(transactional_db, settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # the rate limiter's counters of earlier tests (the same client address)
     settings.MEDIA_ROOT = tmp_path / "media"
     hall = DepartmentFactory(code="ZWFWZX", name="惠阳区政务服务中心", kind="hall")
     market = DepartmentFactory(
