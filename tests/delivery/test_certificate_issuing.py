@@ -165,3 +165,37 @@ def test_the_certificate_lookup_uses_the_unique_index_on_number(issue):
         cursor.execute(explain + sql, params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "number" in plan and ("Index" in plan or "INDEX" in plan), plan
+
+
+def test_an_issued_result_is_collected_at_the_window(issue, clerk):
+    from onewindow.cases.actions import do_mark_collected
+
+    certificate = issue()
+    case = do_mark_collected(certificate.case, collected_by="王小红", acting_user=clerk)
+    case.refresh_from_db()
+    assert case.state == CaseState.DELIVERED
+    entry = AuditEntry.objects.get(action="mark_collected", object_id=str(case.pk))
+    assert (entry.from_state, entry.to_state) == ("issued", "delivered")
+
+
+def test_an_on_the_spot_decision_enqueues_the_issue_task(
+    licence_item, clerk, applicant, django_capture_on_commit_callbacks
+):
+    from onewindow.cases.actions import do_accept_case, do_receive_intake
+    from tests.cases.conftest import all_received
+
+    licence_item.is_on_the_spot = True
+    licence_item.promised_limit_days = 0
+    licence_item.save(update_fields=["is_on_the_spot", "promised_limit_days"])
+    case = do_receive_intake(
+        item=licence_item,
+        applicant=applicant,
+        materials=all_received(licence_item),
+        acting_user=clerk,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = do_accept_case(case, acting_user=clerk)
+    assert case.state == CaseState.DECIDED
+    queued = DBTaskResult.objects.filter(task_path="onewindow.delivery.tasks.issue_result")
+    assert [row.args_kwargs["args"] for row in queued] == [[case.pk]]
+    assert issue_result.call(case.pk) == "issued"

@@ -9,7 +9,7 @@ from onewindow.cases.constants import CaseState, Colour, MaterialStatus, StageSt
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
 from onewindow.cases.models import Case
 from onewindow.cases.permissions import is_clerk
-from onewindow.core.batch import Batch, CheckFailed
+from onewindow.core.batch import Batch, CheckFailed, Sql
 from onewindow.delivery.tasks import enqueue_issue_result
 
 
@@ -120,7 +120,8 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
         batch,
         case.pk,
         [
-            ("c.state <> %s", [CaseState.DECIDED], "case_state"),
+            # ISSUED: the result document exists (delivery.tasks.issue_result ran).
+            ("c.state NOT IN (%s, %s)", [CaseState.DECIDED, CaseState.ISSUED], "case_state"),
             (
                 "c.supplement_due IS NOT NULL AND EXISTS (SELECT 1 FROM cases_casematerial m "
                 "WHERE m.case_id = c.id AND m.status = %s)",
@@ -129,25 +130,26 @@ def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
             ),
         ],
     )
-    batch.execute(
-        "UPDATE cases_case SET state = %s, collected_at = %s, collected_by = %s, updated_at = %s "
-        "WHERE id = %s",
-        [CaseState.DELIVERED, now, collected_by, now, case.pk],
-    )
+    # The audit row first: it reads the state (decided or issued) that the UPDATE replaces.
     statements.audit(
         batch,
         "mark_collected",
         case_id=case.pk,
         acting_user=acting_user,
-        from_state=CaseState.DECIDED,
+        from_state=Sql("c.state"),
         to_state=CaseState.DELIVERED,
         client_address=client_address,
         details=[("collected_by", collected_by)],
-        alongside=True,  # reads the case's number, which the UPDATE leaves alone
+    )
+    batch.execute(
+        "UPDATE cases_case SET state = %s, collected_at = %s, collected_by = %s, updated_at = %s "
+        "WHERE id = %s",
+        [CaseState.DELIVERED, now, collected_by, now, case.pk],
     )
     try:
         batch.run()
     except CheckFailed as failed:
-        raise _case_error(failed.code, case.pk, allowed=(CaseState.DECIDED,)) from None
+        allowed = (CaseState.DECIDED, CaseState.ISSUED)
+        raise _case_error(failed.code, case.pk, allowed=allowed) from None
     case.state, case.collected_at, case.collected_by = CaseState.DELIVERED, now, collected_by
     return case

@@ -382,7 +382,7 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         "error": error,
         "is_intake": case.state in INTAKE_STATES,
         "can_withdraw": case.state in WITHDRAWABLE_STATES,
-        "can_collect": case.state == CaseState.DECIDED,
+        "can_collect": case.state in (CaseState.DECIDED, CaseState.ISSUED),
         "has_acceptance_notice": bool(case.number),
         "has_supplement_notice": documents.issued(case, "issue_supplement_notice") is not None,
         "has_refusal_notice": case.state == CaseState.NOT_ACCEPTED,
