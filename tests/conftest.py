@@ -39,6 +39,13 @@ def _signing_key(settings, _signing_key_file):
     settings.ONEWINDOW_SIGNING_KEY_FILE = str(_signing_key_file)
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    # Issued certificates (PDFs) and uploaded scans land in the test's own directory.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def market(db):
     """The market regulation department (市场监管局), the reviewer_market persona's department."""

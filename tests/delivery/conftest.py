@@ -27,12 +27,6 @@ def head_market2(market):
     return UserFactory(username="head_market2", role="head", department=market)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def licence_item(market):
     """食品经营许可（新办）: market alone reviews and decides; the licence is valid 5 years."""

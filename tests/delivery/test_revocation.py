@@ -142,3 +142,12 @@ def test_the_pdf_downloads_for_staff_who_see_the_case(client, issue, clerk, head
     assert client.get(f"/certificates/{certificate.pk}/pdf/").status_code == 404
     client.logout()
     assert client.get(f"/certificates/{certificate.pk}/pdf/").status_code == 302
+
+
+def test_the_admin_lists_certificates_read_only(client, issue, django_user_model):
+    certificate = issue()
+    admin = django_user_model.objects.create_superuser("root", password="x" * 12)
+    client.force_login(admin)
+    listing = client.get("/admin/delivery/certificate/")
+    assert listing.status_code == 200 and certificate.number in listing.content.decode()
+    assert client.get("/admin/delivery/certificate/add/").status_code == 403

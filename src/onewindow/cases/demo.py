@@ -19,6 +19,7 @@ from onewindow.cases.constants import TaskState
 from onewindow.cases.models import Case
 from onewindow.catalog.constants import Requirement
 from onewindow.catalog.models import ServiceItem
+from onewindow.delivery.actions import do_issue_result
 
 CITIZEN = ApplicantInput(
     kind="citizen", name="李明", id_number="441303198506121235", phone="13800138000"
@@ -86,6 +87,8 @@ def _make(item, applicant, plan, left_out, clerk, reviewers):
     case = do_accept_case(case, acting_user=clerk)
     if plan in ("accepted", "tolerated", "on_the_spot"):
         if plan == "on_the_spot":
+            # Issued at once, as the worker's issue task would, then collected.
+            do_issue_result(case)
             do_mark_collected(case, collected_by=applicant.name, acting_user=clerk)
         return case
     if plan == "one_department_answered":
@@ -109,6 +112,7 @@ def _make(item, applicant, plan, left_out, clerk, reviewers):
             )
     lead = reviewers[item.lead_department_id]
     case = do_decide_case(case, acting_user=lead)
+    do_issue_result(case)  # as the worker's issue task would
     return do_mark_collected(case, collected_by=applicant.name, acting_user=clerk)
 
 
