@@ -28,6 +28,16 @@ class MessageChannel(models.TextChoices):
 
 
 class MessageState(models.TextChoices):
+    """Where an outbox message is: pending (waiting for its task, or for a retry), sending (a
+    worker claimed it), sent, held (no SMS gateway configured: kept in the outbox, readable by
+    staff), failed (attempts used up)."""
+
     PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
+    HELD = "held", _("未发送（未配置短信网关）")
     FAILED = "failed", _("发送失败")
+
+
+# What a staff member can retry from the message page.
+RETRYABLE_STATES = (MessageState.FAILED, MessageState.HELD)

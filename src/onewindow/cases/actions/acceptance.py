@@ -17,6 +17,7 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
+from onewindow.delivery.notify import enqueue_after_commit, pending_ids, tell_applicant_in_batch
 
 
 def _blocking(case):
@@ -141,6 +142,10 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         client_address=client_address,
     )
     tasks, opened = _copy_tasks(batch, case.pk, flow, on, alongside=True)
+    # The applicant is told the number and the promised deadline (SMS, e-mail, progress page).
+    messages = tell_applicant_in_batch(
+        batch, case, "accepted", event_key=f"accepted:{case.pk}", context={"deadline": promised}
+    )
     if item.is_on_the_spot:
         decide_on_the_spot(batch, case.pk, acting_user=acting_user, on=on)
     else:
@@ -161,6 +166,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         results = batch.run()
     except CheckFailed as failed:
         raise _accept_error(failed.code, case) from None
+    enqueue_after_commit(pending_ids(results[messages]))
     if item.is_on_the_spot:
         case.refresh_from_db()
         return case
