@@ -8,6 +8,7 @@ SMS gateway (or a courier's webhook receiver) would see them. RecordingSMTPServe
 import email
 import email.policy
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -91,9 +92,12 @@ class RecordingSMTPServer:
                 )
                 return "250 Message accepted for delivery"
 
-        self._controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+        # The controller checks its server by connecting to the port: it needs a real one.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self._controller.start()
-        self.port = self._controller.server.sockets[0].getsockname()[1]
         return self
 
     def stop(self):

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 APPLICANT_INBOX = "applicant"
 # Stands for the case number in texts rendered before the number exists (the acceptance batch).
 NUMBER_MARK = "\u2063NUMBER\u2063"
+# What the applicant's in-app copy shows instead of a pickup code.
+CODE_MASK = "******"
 
 
 def _applicant_values(case, template, context, *, number=None):
@@ -54,14 +56,18 @@ def _applicant_values(case, template, context, *, number=None):
 
 def _applicant_rows(case, template, values, *, event_key, now):
     """(channel, address, subject, body, state) of each message of one event to the applicant."""
-    text, subject, email_body = applicant_texts(template, values)
-    rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", text, MessageState.SENT)]
+    email = getattr(case, "applicant_email", "")
+    text, subject, email_body = applicant_texts(template, values, email=bool(email))
+    inbox_text = text
+    if values.get("code"):
+        # The progress page opens with the number and 4 characters of the phone or ID: it shows
+        # that a pickup code was sent, not the code, which only the phone (or mailbox) gets.
+        inbox_text = render(f"{template}.sms.txt", {**values, "code": CODE_MASK})
+    rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", inbox_text, MessageState.SENT)]
     if case.applicant_phone:
         rows.append((MessageChannel.SMS, case.applicant_phone, "", text, MessageState.PENDING))
-    if getattr(case, "applicant_email", ""):
-        rows.append(
-            (MessageChannel.EMAIL, case.applicant_email, subject, email_body, MessageState.PENDING)
-        )
+    if email:
+        rows.append((MessageChannel.EMAIL, email, subject, email_body, MessageState.PENDING))
     return rows
 
 

@@ -35,14 +35,24 @@ STAFF_TEMPLATES = {
     "task_red_card": ("due_date",),
 }
 
-_ENGINE = Engine(app_dirs=True, autoescape=False, libraries={"i18n": "django.templatetags.i18n"})
+# Compiled once per process (the cached loader): the acceptance renders on its hot path.
+_ENGINE = Engine(
+    loaders=[
+        (
+            "django.template.loaders.cached.Loader",
+            ["django.template.loaders.app_directories.Loader"],
+        )
+    ],
+    autoescape=False,
+    libraries={"i18n": "django.templatetags.i18n"},
+)
 
 
 def render(name, values, *, language=None):
     """The text of template `name` (e.g. "accepted.sms.txt") with `values`, stripped."""
     template = _ENGINE.get_template(f"delivery/messages/{name}")
     with translation.override(language or settings.LANGUAGE_CODE):
-        return template.render(Context(values)).strip()
+        return template.render(Context(values, autoescape=False)).strip()
 
 
 def require_context(templates, template, values):
@@ -54,9 +64,12 @@ def require_context(templates, template, values):
         raise ValueError(f"message template {template!r} needs {', '.join(missing)}")
 
 
-def applicant_texts(template, values):
-    """(short text, e-mail subject, e-mail body) of an applicant template."""
+def applicant_texts(template, values, *, email=True):
+    """(short text, e-mail subject, e-mail body) of an applicant template; without `email` the
+    e-mail's are empty (not rendered)."""
     text = render(f"{template}.sms.txt", values)
+    if not email:
+        return text, "", ""
     subject = render(f"{template}.subject.txt", values)
     body = render("email.txt", {**values, "text": text})
     return text, subject, body
