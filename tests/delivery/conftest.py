@@ -47,11 +47,15 @@ def run_worker():
 
 
 def queued_sends():
-    """The send_message tasks in the database queue: (message id, run_after, status)."""
+    """The send_message tasks in the database queue: (message id, run_after or None, status)."""
     from django_tasks_db.models import DBTaskResult
 
     return [
-        (row.args_kwargs["args"][0], row.run_after, row.status)
+        (
+            row.args_kwargs["args"][0],
+            None if row.run_after.year == 9999 else row.run_after,
+            row.status,
+        )
         for row in DBTaskResult.objects.filter(task_path__endswith="send_message").order_by(
             "enqueued_at"
         )
