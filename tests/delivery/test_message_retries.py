@@ -151,3 +151,38 @@ def test_two_workers_on_the_same_queue_send_once(accepted_case, sms_gateway, ret
     assert len(sms_gateway.requests) == 1
     assert sorted(status for _, _, status in queued_sends()) == ["SUCCESSFUL", "SUCCESSFUL"]
     assert OutboundMessage.objects.get(pk=sms.pk).attempts == 1
+
+
+def test_acceptance_enqueues_its_sms_in_its_own_batch(receive, clerk, sms_gateway, retries):
+    from onewindow.cases.actions import do_accept_case
+
+    case = do_accept_case(receive(), acting_user=clerk)
+    sms = OutboundMessage.objects.get(case=case, channel=MessageChannel.SMS)
+    # The task row was written by the acceptance's batch, not after it.
+    assert queued_sends() == [(sms.pk, None, "READY")]
+    run_worker()
+    [text] = sms_gateway.texts()
+    assert f"办件编号{case.number}" in text
+    sms.refresh_from_db()
+    assert sms.state == MessageState.SENT
+
+
+def test_a_refused_acceptance_enqueues_nothing(receive, clerk, retries):
+    from onewindow.cases.actions import do_accept_case
+    from onewindow.cases.errors import CaseActionError
+
+    intake = receive(except_names=("营业执照",))
+    with pytest.raises(CaseActionError):
+        do_accept_case(intake, acting_user=clerk)
+    assert queued_sends() == []
+    assert not OutboundMessage.objects.exists()
+
+
+def test_a_rolled_back_action_leaves_neither_message_nor_task(accepted_case, retries):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        tell_shipped(accepted_case)
+        raise RuntimeError("the action failed after telling")
+    assert not OutboundMessage.objects.filter(template="shipped").exists()
+    assert queued_sends() == []

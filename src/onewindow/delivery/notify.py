@@ -100,14 +100,17 @@ def tell_applicant(case, template, *, event_key, context=None):
         except IntegrityError:
             continue  # This event was told on this channel to this address already.
         written.append(message)
-    enqueue_after_commit([m.pk for m in written if m.state == MessageState.PENDING])
+    enqueue_sends([m.pk for m in written if m.state == MessageState.PENDING])
     return written
 
 
 def tell_applicant_in_batch(batch, case, template, *, event_key, context=None):
-    """As tell_applicant, as one INSERT of `batch`, placed after the statement that gives the case
-    its number (the texts are rendered with a mark that SQL replaces by the number). Returns the
-    batch index of the (id, state) rows written; pass them to enqueue_after_commit."""
+    """As tell_applicant, written by `batch` (core.batch): one INSERT, placed after the statement
+    that gives the case its number (the texts are rendered with a mark that SQL replaces by the
+    number). When the task queue is django-tasks-db on the same database, the batch enqueues the
+    send tasks too (INSERT … SELECT by the message's unique key): they commit with the messages,
+    at no commit of their own. Call the returned function with the batch's results after it ran:
+    it enqueues (on commit) what the batch could not."""
     from onewindow.delivery.models import OutboundMessage
 
     values = _applicant_values(case, template, context, number=NUMBER_MARK)
@@ -137,14 +140,64 @@ def tell_applicant_in_batch(batch, case, template, *, event_key, context=None):
             case, template, values, event_key=event_key, now=now
         )
     ]
-    return batch.insert_rows(
+    index = batch.insert_rows(
         OutboundMessage, rows, returning=("id", "state"), on_conflict_ignore=True
+    )
+    queue = _database_queue(batch.using)
+    if queue is not None:
+        for row in rows:
+            if row["state"] == MessageState.PENDING:
+                _enqueue_in_batch(batch, queue, row, now)
+        return lambda results: None
+    return lambda results: enqueue_sends(
+        [pk for pk, state in results[index] or () if state == MessageState.PENDING]
     )
 
 
-def pending_ids(rows):
-    """The ids of the messages to send among the (id, state) rows tell_applicant_in_batch wrote."""
-    return [pk for pk, state in rows or () if state == MessageState.PENDING]
+def _database_queue(using):
+    """The send task's backend when it is django-tasks-db writing to database `using`, else None."""
+    from django.db import router
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from onewindow.delivery.tasks import send_message
+
+    backend = send_message.get_backend()
+    if isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == using:
+        return backend
+    return None
+
+
+def _enqueue_in_batch(batch, backend, row, now):
+    """The task row django-tasks-db's enqueue() would write, for the message of `row`."""
+    import uuid
+
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from onewindow.delivery.tasks import send_message
+
+    json_object = batch.json_object
+    json_array = "jsonb_build_array" if batch.postgresql else "json_array"
+    batch.insert_row(
+        DBTaskResult,
+        {
+            "id": uuid.uuid4(),
+            "enqueued_at": now,
+            "args_kwargs": Sql(
+                f"{json_object}('args', {json_array}(m.id), 'kwargs', {json_object}())"
+            ),
+            "priority": send_message.priority,
+            "task_path": send_message.module_path,
+            "queue_name": send_message.queue_name,
+            "backend_name": backend.alias,
+            "run_after": get_date_max(),
+        },
+        source=Sql(
+            "FROM delivery_outboundmessage m WHERE m.event_key = %s AND m.channel = %s "
+            "AND m.address = %s AND m.state = %s",
+            (row["event_key"], row["channel"], row["address"], MessageState.PENDING),
+        ),
+    )
 
 
 def tell_staff(template, *, event_key, case=None, department_id=None, recipient=None, context=None):
@@ -184,16 +237,23 @@ def tell_staff(template, *, event_key, case=None, department_id=None, recipient=
     )
 
 
-def enqueue_after_commit(message_ids):
-    """One send task per message, enqueued when the transaction commits. Should enqueuing fail,
-    the messages stay pending and the sweeper (delivery/tasks.py) enqueues them later."""
+def enqueue_sends(message_ids):
+    """One send task per message. When the queue is django-tasks-db on the default database, the
+    task rows are written now, in the caller's transaction: a worker sees them when it commits,
+    and a rolled-back action leaves neither message nor task. Any other backend is called on
+    commit. Should enqueuing on commit fail, the messages stay pending and the sweeper
+    (delivery/tasks.py) enqueues them later."""
     if not message_ids:
         return
+    from onewindow.delivery.tasks import send_message
+
     ids = list(message_ids)
+    if _database_queue("default") is not None:
+        for pk in ids:
+            send_message.enqueue(pk)
+        return
 
     def enqueue():
-        from onewindow.delivery.tasks import send_message
-
         for pk in ids:
             try:
                 send_message.enqueue(pk)

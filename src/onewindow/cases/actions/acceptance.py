@@ -17,7 +17,7 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
-from onewindow.delivery.notify import enqueue_after_commit, pending_ids, tell_applicant_in_batch
+from onewindow.delivery.notify import tell_applicant_in_batch
 
 
 def _blocking(case):
@@ -143,7 +143,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     )
     tasks, opened = _copy_tasks(batch, case.pk, flow, on, alongside=True)
     # The applicant is told the number and the promised deadline (SMS, e-mail, progress page).
-    messages = tell_applicant_in_batch(
+    after_messages = tell_applicant_in_batch(
         batch, case, "accepted", event_key=f"accepted:{case.pk}", context={"deadline": promised}
     )
     if item.is_on_the_spot:
@@ -166,7 +166,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         results = batch.run()
     except CheckFailed as failed:
         raise _accept_error(failed.code, case) from None
-    enqueue_after_commit(pending_ids(results[messages]))
+    after_messages(results)
     if item.is_on_the_spot:
         case.refresh_from_db()
         return case

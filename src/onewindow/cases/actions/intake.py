@@ -444,7 +444,8 @@ def do_issue_supplement_notice(case, *, defects, acting_user, client_address=Non
     from_state = case.state
     set_state(case, CaseState.NEEDS_SUPPLEMENT)
     materials = "；".join(
-        f"{row.material.name}（{row.defect}）" if row.defect else row.material.name for row in listed
+        f"{row.material.name}（{row.defect}）" if row.defect else row.material.name
+        for row in listed
     )
     # The same notice issued twice is told once; a changed notice is a new event.
     digest = hashlib.sha256(materials.encode()).hexdigest()[:16]

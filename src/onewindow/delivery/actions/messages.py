@@ -20,7 +20,7 @@ from onewindow.core import audit
 from onewindow.delivery.channels import SENDERS, SendFailed, masked_address
 from onewindow.delivery.constants import RETRYABLE_STATES, MessageState
 from onewindow.delivery.models import OutboundMessage
-from onewindow.delivery.notify import enqueue_after_commit
+from onewindow.delivery.notify import enqueue_sends
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def do_retry_message(message, *, acting_user, client_address=None):
         client_address=client_address,
         details={"event_key": message.event_key, "channel": message.channel},
     )
-    enqueue_after_commit([message.pk])
+    enqueue_sends([message.pk])
     return message
 
 
@@ -171,7 +171,7 @@ def do_sweep_outbox(*, now=None):
         )
         # Pushed forward: swept again only if this task is lost too.
         OutboundMessage.objects.filter(pk__in=lost).update(next_attempt_at=now)
-        enqueue_after_commit(lost)
+        enqueue_sends(lost)
     if lost:
         logger.warning("outbox sweeper re-enqueued %s lost messages", len(lost))
     return len(lost)
