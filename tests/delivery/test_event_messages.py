@@ -81,6 +81,11 @@ def test_a_supplement_request_says_what_to_bring(accepted_case, reviewer_market)
     )
     [text] = sms_texts(accepted_case, "suspended")
     assert "需补正材料：补交租赁合同原件" in text and "请到窗口补交" in text
+    # The public progress page says that the applicant was told, not the department's reason.
+    inbox = OutboundMessage.objects.get(
+        case=accepted_case, template="suspended", channel=MessageChannel.IN_APP
+    )
+    assert "补交租赁合同原件" not in inbox.body and "需补正材料：（详见短信）" in inbox.body
 
 
 def test_an_approved_extension_is_told_with_its_reason(accepted_case, reviewer_market, head_market):

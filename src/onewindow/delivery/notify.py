@@ -21,6 +21,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from onewindow.core.batch import Sql
 from onewindow.delivery.constants import MessageChannel, MessageState
@@ -38,8 +39,8 @@ logger = logging.getLogger(__name__)
 APPLICANT_INBOX = "applicant"
 # Stands for the case number in texts rendered before the number exists (the acceptance batch).
 NUMBER_MARK = "\u2063NUMBER\u2063"
-# What the applicant's in-app copy shows instead of a pickup code.
-CODE_MASK = "******"
+# What the applicant's in-app copy (the public progress page) shows instead of these values.
+PRIVATE_VALUES = {"code": "******", "reason": gettext_lazy("（详见短信）")}
 
 
 def _applicant_values(case, template, context, *, number=None):
@@ -59,10 +60,12 @@ def _applicant_rows(case, template, values, *, event_key, now):
     email = getattr(case, "applicant_email", "")
     text, subject, email_body = applicant_texts(template, values, email=bool(email))
     inbox_text = text
-    if values.get("code"):
-        # The progress page opens with the number and 4 characters of the phone or ID: it shows
-        # that a pickup code was sent, not the code, which only the phone (or mailbox) gets.
-        inbox_text = render(f"{template}.sms.txt", {**values, "code": CODE_MASK})
+    private = {key: mask for key, mask in PRIVATE_VALUES.items() if values.get(key)}
+    if private:
+        # The progress page opens with the number and 4 characters of the phone or ID: it says
+        # that a pickup code or a department's reason was sent, not what it is; only the phone
+        # (and the mailbox) get that.
+        inbox_text = render(f"{template}.sms.txt", {**values, **private})
     rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", inbox_text, MessageState.SENT)]
     if case.applicant_phone:
         rows.append((MessageChannel.SMS, case.applicant_phone, "", text, MessageState.PENDING))
