@@ -11,6 +11,14 @@ def _chinese_first(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Outbox messages are sent by tasks enqueued on commit: here they run at once, in the
+    # enqueuing process, so that a test sees the SMS right after the action's commit. Tests of
+    # retries use the database backend and a real worker (tests/delivery/conftest.py).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Personas are made with a password; the default PBKDF2 costs ~0.2 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -66,5 +74,20 @@ def sms_gateway(settings):
     server = RecordingHTTPServer().start()
     settings.ONEWINDOW_SMS_GATEWAY_URL = server.url + "/sms/send"
     settings.ONEWINDOW_SMS_GATEWAY_KEY = "test-gateway-key"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback, configured as the platform's mail server;
+    `smtp_server.messages` are the mails it received (email.message.EmailMessage)."""
+    from tests.servers import RecordingSMTPServer
+
+    server = RecordingSMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()

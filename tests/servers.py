@@ -1,10 +1,14 @@
 """Real servers on loopback for the tests: what the platform talks to in production.
 
 RecordingHTTPServer answers every POST with a configurable status and keeps the requests, as an
-SMS gateway (or a courier's webhook receiver) would see them.
+SMS gateway (or a courier's webhook receiver) would see them. RecordingSMTPServer is a mail server
+(aiosmtpd) that keeps the mails.
 """
 
+import email
+import email.policy
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +31,8 @@ class RecordingHTTPServer:
     status: int = 200
     response: dict = field(default_factory=lambda: {"ok": True})
     requests: list = field(default_factory=list)
+    # Statuses for the next requests, in order (e.g. [500, 503] fails twice); then `status`.
+    statuses: list = field(default_factory=list)
 
     def start(self):
         recorder = self
@@ -41,7 +47,8 @@ class RecordingHTTPServer:
                     )
                 )
                 payload = json.dumps(recorder.response).encode()
-                self.send_response(recorder.status)
+                status = recorder.statuses.pop(0) if recorder.statuses else recorder.status
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -63,3 +70,35 @@ class RecordingHTTPServer:
     def texts(self):
         """The SMS texts received, in order."""
         return [request.json()["text"] for request in self.requests]
+
+
+@dataclass
+class RecordingSMTPServer:
+    """An SMTP server on loopback (aiosmtpd); `port` is where it listens, `messages` what it got."""
+
+    messages: list = field(default_factory=list)
+    envelopes: list = field(default_factory=list)
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        recorder = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                recorder.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+                recorder.messages.append(
+                    email.message_from_bytes(envelope.content, policy=email.policy.default)
+                )
+                return "250 Message accepted for delivery"
+
+        # The controller checks its server by connecting to the port: it needs a real one.
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self):
+        self._controller.stop()

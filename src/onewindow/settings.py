@@ -134,7 +134,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Mobile numbers, ID numbers and credit codes never reach a log in clear (core/logmask.py).
+    "filters": {"mask_identities": {"()": "onewindow.core.logmask.MaskIdentities"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_identities"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -186,3 +194,18 @@ ONEWINDOW_PUBLIC_URL = env.str("ONEWINDOW_PUBLIC_URL", default="http://127.0.0.1
 ONEWINDOW_VERIFICATIONS_PER_MINUTE = env.int("ONEWINDOW_VERIFICATIONS_PER_MINUTE", default=20)
 # Largest PDF accepted for verification by upload, in bytes.
 ONEWINDOW_VERIFY_MAX_PDF_BYTES = env.int("ONEWINDOW_VERIFY_MAX_PDF_BYTES", default=5 * 1024 * 1024)
+
+# Outbox messages (delivery/tasks.py): attempts per message before it is marked failed, and the
+# first retry delay in seconds, doubled at each further attempt (30, 60, 120, 240 s by default).
+ONEWINDOW_MESSAGE_MAX_ATTEMPTS = env.int("ONEWINDOW_MESSAGE_MAX_ATTEMPTS", default=5)
+ONEWINDOW_MESSAGE_RETRY_SECONDS = env.float("ONEWINDOW_MESSAGE_RETRY_SECONDS", default=30.0)
+# E-mail to applicants over SMTP. The demo's default backend prints mails to the console.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zwfw.example.gov.cn")

@@ -39,6 +39,7 @@ class ApplicantForm(forms.Form):
     )
     applicant_name = _text(120)
     applicant_phone = _text(20, inputmode="tel")
+    applicant_email = _text(254, required=False, inputmode="email", spellcheck="false")
     legal_representative = _text(60, required=False)
     contact_name = _text(60, required=False)
     proxy_name = _text(60, required=False)
@@ -66,6 +67,7 @@ class ApplicantForm(forms.Form):
             name=data["applicant_name"],
             id_number=data["applicant_id_number"],
             phone=data["applicant_phone"],
+            email=data.get("applicant_email", ""),
             legal_representative=data.get("legal_representative", ""),
             contact_name=data.get("contact_name", ""),
         )
@@ -278,6 +280,7 @@ APPLICANT_FIELDS = {
     "applicant.name": "applicant_name",
     "applicant.id_number": "applicant_id_number",
     "applicant.phone": "applicant_phone",
+    "applicant.email": "applicant_email",
     "applicant.legal_representative": "legal_representative",
     "proxy.name": "proxy_name",
     "proxy.id_number": "proxy_id_number",

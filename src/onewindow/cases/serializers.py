@@ -62,6 +62,7 @@ class ApplicantIn(Schema):
     phone: str = Field(max_length=20, description="接收通知的手机或固定电话。")
     legal_representative: str = Field("", max_length=60, description="法定代表人；法人申请必填。")
     contact_name: str = Field("", max_length=60, description="法人申请的经办联系人。")
+    email: str = Field("", max_length=254, description="接收邮件通知的电子邮箱，可为空。")
 
 
 class ProxyIn(Schema):
@@ -174,6 +175,7 @@ class ApplicantOut(Schema):
     name: str = Field(description="姓名或单位名称。")
     id_number: str = Field(description="居民身份证号码或统一社会信用代码。")
     phone: str = Field(description="联系电话。")
+    email: str = Field(description="电子邮箱，可为空。")
     legal_representative: str = Field(description="法定代表人。")
     contact_name: str = Field(description="联系人。")
 
@@ -346,6 +348,7 @@ class CaseOut(Schema):
             "name": case.applicant_name,
             "id_number": case.applicant_id_number,
             "phone": case.applicant_phone,
+            "email": case.applicant_email,
             "legal_representative": case.legal_representative,
             "contact_name": case.contact_name,
         }

@@ -142,9 +142,11 @@ class Batch:
             return self.insert(sql, params, table=table)
         return self.execute(sql, params, alongside=alongside)
 
-    def insert_rows(self, model, rows, *, returning=(), alongside=False):
+    def insert_rows(self, model, rows, *, returning=(), alongside=False, on_conflict_ignore=False):
         """One multi-row INSERT of `model` (a list of value dicts with the same keys); with
-        `returning` columns, `run()` gives their rows at the returned index."""
+        `returning` columns, `run()` gives their rows at the returned index. With
+        `on_conflict_ignore`, rows that would break a unique constraint are left out (and not
+        returned)."""
         if not rows:
             return None
         columns, params, groups = None, [], []
@@ -154,6 +156,8 @@ class Batch:
             params += row_params
         table = model._meta.db_table
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(groups)}"
+        if on_conflict_ignore:
+            sql += " ON CONFLICT DO NOTHING"
         if returning:
             return self.fetch(
                 f"{sql} RETURNING {', '.join(returning)}", params, alongside=alongside

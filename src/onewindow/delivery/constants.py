@@ -28,8 +28,14 @@ class MessageChannel(models.TextChoices):
 
 
 class MessageState(models.TextChoices):
+    """Where an outbox message is: pending (waiting for its task, or for a retry), sending (a
+    worker claimed it), sent, held (no SMS gateway configured: kept in the outbox, readable by
+    staff), failed (attempts used up)."""
+
     PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
+    HELD = "held", _("未发送（未配置短信网关）")
     FAILED = "failed", _("发送失败")
 
 
@@ -58,3 +64,6 @@ class VerificationResult(models.TextChoices):
     EXPIRED = "expired", _("已过有效期")
     NOT_FOUND = "not_found", _("未查到该证照")
     NOT_GENUINE = "not_genuine", _("不是本平台签发的原件或内容被篡改")
+
+# What a staff member can retry from the message page.
+RETRYABLE_STATES = (MessageState.FAILED, MessageState.HELD)

@@ -1,3 +1,5 @@
-from onewindow.delivery.views import app_name, urlpatterns
+from onewindow.delivery.views import certificates, outbox
 
-__all__ = ["app_name", "urlpatterns"]
+app_name = "delivery"
+
+urlpatterns = [*certificates.urlpatterns, *outbox.urlpatterns]

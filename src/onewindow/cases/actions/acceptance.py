@@ -18,6 +18,7 @@ from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
 from onewindow.delivery.tasks import enqueue_issue_result
+from onewindow.delivery.notify import tell_applicant_in_batch
 
 
 def _blocking(case):
@@ -142,6 +143,10 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         client_address=client_address,
     )
     tasks, opened = _copy_tasks(batch, case.pk, flow, on, alongside=True)
+    # The applicant is told the number and the promised deadline (SMS, e-mail, progress page).
+    after_messages = tell_applicant_in_batch(
+        batch, case, "accepted", event_key=f"accepted:{case.pk}", context={"deadline": promised}
+    )
     if item.is_on_the_spot:
         decide_on_the_spot(batch, case.pk, acting_user=acting_user, on=on)
     else:
@@ -162,6 +167,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         results = batch.run()
     except CheckFailed as failed:
         raise _accept_error(failed.code, case) from None
+    after_messages(results)
     if item.is_on_the_spot:
         enqueue_issue_result(case.pk)
         case.refresh_from_db()

@@ -20,6 +20,7 @@ from onewindow.cases.constants import CaseState, SuspensionKind, TaskState
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Suspension
 from onewindow.cases.permissions import is_clerk, works_for
+from onewindow.delivery.notify import tell_applicant
 
 
 def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address):
@@ -55,6 +56,16 @@ def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address
         )
     set_state(case, CaseState.SUSPENDED)
     recompute_deadlines(case, on=on)
+    tell_applicant(
+        case,
+        "suspended",
+        event_key=f"suspended:{suspension.pk}",
+        context={
+            "reason": reason,
+            "kind": SuspensionKind(kind).label,
+            "supplement": kind == SuspensionKind.SUPPLEMENT,
+        },
+    )
     record(
         case,
         "suspend_case",
@@ -124,6 +135,12 @@ def do_end_suspension(suspension, *, acting_user, client_address=None):
     suspension.save(update_fields=["ended_on", "ended_by"])
     set_state(case, CaseState.IN_REVIEW)
     recompute_deadlines(case, on=on)
+    tell_applicant(
+        case,
+        "resumed",
+        event_key=f"resumed:{suspension.pk}",
+        context={"deadline": case.promised_deadline},
+    )
     record(
         case,
         "resume_case",

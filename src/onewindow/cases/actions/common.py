@@ -130,21 +130,34 @@ def announce_case_colour(case, previous, colour, *, supervisors=None):
         previous=previous,
         colour=colour,
     )
-    text = f"{case.number}（{case.item.name}）{Colour(colour).label}：承诺办结日期 {case.promised_deadline}"
-    notify(kind=f"{colour}_card", case=case, department_id=case.item.lead_department_id, text=text)
+    from onewindow.delivery.notify import tell_staff
+
+    template, context = f"{colour}_card", {"deadline": str(case.promised_deadline)}
+    # One event per case, colour and day: a second run the same day tells nobody again.
+    event_key = f"case_colour:{case.pk}:{colour}:{today()}"
+    tell_staff(
+        template,
+        event_key=event_key,
+        case=case,
+        department_id=case.item.lead_department_id,
+        context=context,
+    )
     if supervisors is None:
         supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
     for supervisor in supervisors:
-        notify(kind=f"{colour}_card", case=case, recipient=supervisor, text=text)
+        tell_staff(template, event_key=event_key, case=case, recipient=supervisor, context=context)
 
 
 def announce_task_colour(task, colour):
     """A department's task turned yellow or red: tell that department."""
-    notify(
-        kind=f"task_{colour}_card",
+    from onewindow.delivery.notify import tell_staff
+
+    tell_staff(
+        f"task_{colour}_card",
+        event_key=f"task_colour:{task.pk}:{colour}:{today()}",
         case=task.case,
         department_id=task.department_id,
-        text=f"{task.case.number} 本部门审查{Colour(colour).label}：到期日期 {task.due_date}",
+        context={"due_date": str(task.due_date)},
     )
 
 

@@ -24,6 +24,7 @@ from onewindow.cases.constants import (
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Extension
 from onewindow.cases.permissions import heads
+from onewindow.delivery.notify import tell_applicant
 
 
 def _check_extension_caps(case, task, days):
@@ -126,6 +127,17 @@ def do_decide_extension(extension, *, approve, note="", acting_user, client_addr
         case.extension_days += extension.days
         case.save(update_fields=["extension_days", "updated_at"])
         recompute_deadlines(case)
+        # Art. 42: the applicant is told of the extension and why.
+        tell_applicant(
+            case,
+            "extended",
+            event_key=f"extended:{extension.pk}",
+            context={
+                "days": extension.days,
+                "reason": extension.reason,
+                "deadline": case.promised_deadline,
+            },
+        )
     decided = "批准" if approve else "不批准"
     notify(
         kind="extension_approved" if approve else "extension_refused",

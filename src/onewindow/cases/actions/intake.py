@@ -6,7 +6,9 @@ import hashlib
 import uuid
 from dataclasses import asdict, dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,6 +27,7 @@ from onewindow.core.identity import (
     validate_phone,
     validate_resident_id,
 )
+from onewindow.delivery.notify import tell_applicant
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class ApplicantInput:
     phone: str
     legal_representative: str = ""
     contact_name: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,14 @@ def clean_applicant(applicant, proxy):
     if not applicant.name.strip():
         problems.append(("applicant.name", "申请人姓名或名称必填 / Applicant name is required"))
     phone = check(validate_phone, applicant.phone, "applicant.phone")
+    email = (applicant.email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(
+                ("applicant.email", "电子邮箱格式不正确 / The e-mail address is not valid")
+            )
     if applicant.kind == ApplicantKind.ENTERPRISE and not applicant.legal_representative.strip():
         problems.append(
             (
@@ -106,7 +118,7 @@ def clean_applicant(applicant, proxy):
                 {"type": "invalid", "loc": [field], "msg": message} for field, message in problems
             ],
         )
-    return id_number, phone, proxy_id, proxy_phone
+    return id_number, phone, proxy_id, proxy_phone, email
 
 
 def _line_values(line, material, now, *, received_at=None):
@@ -243,7 +255,7 @@ def do_receive_intake(
             "该事项不允许通过此渠道办理 / This item cannot be applied for through this channel",
             status=422,
         )
-    id_number, phone, proxy_id, proxy_phone = clean_applicant(applicant, proxy)
+    id_number, phone, proxy_id, proxy_phone, email = clean_applicant(applicant, proxy)
     materials_by_id = {m.pk: m for m in published(item).materials}
     lines = {}
     for line in materials:
@@ -262,6 +274,7 @@ def do_receive_intake(
         "applicant_name": applicant.name.strip(),
         "applicant_id_number": id_number,
         "applicant_phone": phone,
+        "applicant_email": email,
         "legal_representative": applicant.legal_representative.strip(),
         "contact_name": applicant.contact_name.strip(),
         "proxy_name": proxy.name.strip() if proxy else "",
@@ -430,6 +443,18 @@ def do_issue_supplement_notice(case, *, defects, acting_user, client_address=Non
         )
     from_state = case.state
     set_state(case, CaseState.NEEDS_SUPPLEMENT)
+    materials = "；".join(
+        f"{row.material.name}（{row.defect}）" if row.defect else row.material.name
+        for row in listed
+    )
+    # The same notice issued twice is told once; a changed notice is a new event.
+    digest = hashlib.sha256(materials.encode()).hexdigest()[:16]
+    tell_applicant(
+        case,
+        "supplement_notice",
+        event_key=f"supplement_notice:{case.pk}:{digest}",
+        context={"materials": materials},
+    )
     record(
         case,
         "issue_supplement_notice",

@@ -85,6 +85,12 @@ class Case(models.Model):
     applicant_phone = models.CharField(
         _("联系电话"), max_length=20, help_text=_("接收通知的电话。")
     )
+    applicant_email = models.EmailField(
+        _("电子邮箱"),
+        max_length=254,
+        blank=True,
+        help_text=_("接收邮件通知的电子邮箱，可为空。"),
+    )
     legal_representative = models.CharField(
         _("法定代表人"), max_length=60, blank=True, help_text=_("法人申请人的法定代表人。")
     )

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Notification(models.Model):
-    """An in-app message to a staff member or to everyone in a department (SMS and e-mail come later).
+    """An in-app message to a staff member or to everyone in a department (delivery.notify.tell_staff
+    writes the templated ones; applicants are told through the delivery outbox).
 
     Who has read it is kept per person in NotificationRead, for a personal message as for a
     department's: a department's message read by one member is still unread for the others.

@@ -8,7 +8,12 @@ from onewindow.delivery.constants import MessageChannel, MessageState
 class OutboundMessage(models.Model):
     """One message to one address over one channel, written in the transaction of the event that
     causes it and sent afterwards by a background task (an outbox). The unique event key makes
-    the same event never send twice."""
+    the same event never send twice.
+
+    In-app messages need no sending and are written as sent: the applicant's (address
+    `applicant`) are listed on the public progress page; a staff message (address
+    `department:<id>` or `user:<id>`) records that cases.Notification was written for the event.
+    """
 
     event_key = models.CharField(
         _("事件键"),
@@ -25,7 +30,9 @@ class OutboundMessage(models.Model):
         _("地址"),
         max_length=200,
         blank=True,
-        help_text=_("手机号码或电子邮箱；站内消息为空。"),
+        help_text=_(
+            "手机号码或电子邮箱；站内消息为 applicant（申请人）、department:<id> 或 user:<id>。"
+        ),
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,12 +59,24 @@ class OutboundMessage(models.Model):
         max_length=8,
         choices=MessageState.choices,
         default=MessageState.PENDING,
-        help_text=_("待发送、已发送或发送失败（重试用尽）。"),
+        help_text=_("待发送、发送中、已发送、未发送（未配置短信网关）或发送失败（重试用尽）。"),
     )
     attempts = models.PositiveSmallIntegerField(
         _("尝试次数"), default=0, help_text=_("已尝试发送的次数。")
     )
     last_error = models.TextField(_("最近错误"), blank=True, help_text=_("最近一次失败的原因。"))
+    next_attempt_at = models.DateTimeField(
+        _("下次尝试时间"),
+        null=True,
+        blank=True,
+        help_text=_("待发送消息下一次尝试的时间；过后仍未发送的由巡检任务重新排队。"),
+    )
+    claimed_at = models.DateTimeField(
+        _("领取时间"),
+        null=True,
+        blank=True,
+        help_text=_("后台任务领取该消息开始发送的时间。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, help_text=_("写入时间。"))
     sent_at = models.DateTimeField(
         _("发送时间"), null=True, blank=True, help_text=_("发送成功时间。")
@@ -67,6 +86,10 @@ class OutboundMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("外发消息")
         verbose_name_plural = _("外发消息")
+        indexes = [
+            # The sweeper (pending and due) and the staff page (failed, held) read by state.
+            models.Index(fields=["state", "next_attempt_at"], name="message_state_due"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event_key", "channel", "address"], name="message_once_per_event"

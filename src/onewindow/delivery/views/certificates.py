@@ -23,9 +23,6 @@ from onewindow.delivery.api import RATE_LIMIT, RATE_SCOPE, RATE_WINDOW_SECONDS, 
 from onewindow.delivery.constants import CertificateState
 from onewindow.delivery.models import Certificate
 
-app_name = "delivery"
-
-
 class VerifyForm(forms.Form):
     number = forms.CharField(
         label=_("证照编号"), max_length=verification.NUMBER_MAX_LENGTH, strip=True

@@ -1,0 +1,75 @@
+"""The texts of messages: Django templates in delivery/templates/delivery/messages/.
+
+    <name>.sms.txt       the short text: the SMS, the applicant's in-app message, the e-mail's body
+    <name>.subject.txt   the e-mail's subject
+    email.txt            the e-mail around the short text
+    <name>.staff.txt     a staff notification (cases.Notification)
+
+Rendered without HTML escaping (they are plain text), in Chinese unless a language is asked for:
+the wording is gettext's, so an English text is one translation away.
+"""
+
+from django.conf import settings
+from django.template import Context, Engine
+from django.utils import translation
+
+# Per applicant template: the context keys its caller must give (besides `number`, `region` and
+# `item`, always filled in from the case).
+APPLICANT_TEMPLATES = {
+    "accepted": ("deadline",),
+    "supplement_notice": ("materials",),
+    "suspended": ("reason", "kind", "supplement"),
+    "resumed": ("deadline",),
+    "extended": ("days", "reason", "deadline"),
+    "decided": ("decision",),
+    "ready_for_pickup": ("place", "code"),
+    "locker_code": ("locker", "compartment", "code", "until"),
+    "shipped": ("tracking_number",),
+    "delivered": (),
+}
+# The same for staff templates (supervision cards); `number` and `item` come from the case.
+STAFF_TEMPLATES = {
+    "yellow_card": ("deadline",),
+    "red_card": ("deadline",),
+    "task_yellow_card": ("due_date",),
+    "task_red_card": ("due_date",),
+}
+
+# Compiled once per process (the cached loader): the acceptance renders on its hot path.
+_ENGINE = Engine(
+    loaders=[
+        (
+            "django.template.loaders.cached.Loader",
+            ["django.template.loaders.app_directories.Loader"],
+        )
+    ],
+    autoescape=False,
+    libraries={"i18n": "django.templatetags.i18n"},
+)
+
+
+def render(name, values, *, language=None):
+    """The text of template `name` (e.g. "accepted.sms.txt") with `values`, stripped."""
+    template = _ENGINE.get_template(f"delivery/messages/{name}")
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return template.render(Context(values, autoescape=False)).strip()
+
+
+def require_context(templates, template, values):
+    """Unknown templates and missing context keys are programming errors: say so at once."""
+    if template not in templates:
+        raise ValueError(f"unknown message template {template!r}")
+    missing = [key for key in templates[template] if key not in values]
+    if missing:
+        raise ValueError(f"message template {template!r} needs {', '.join(missing)}")
+
+
+def applicant_texts(template, values, *, email=True):
+    """(short text, e-mail subject, e-mail body) of an applicant template; without `email` the
+    e-mail's are empty (not rendered)."""
+    text = render(f"{template}.sms.txt", values)
+    if not email:
+        return text, "", ""
+    subject = render(f"{template}.subject.txt", values)
+    body = render("email.txt", {**values, "text": text})
+    return text, subject, body

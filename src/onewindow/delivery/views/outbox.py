@@ -1,0 +1,96 @@
+"""The outbox for supervisors (外发消息): failed messages with their error and a retry button,
+and the SMS kept unsent because no gateway is configured (the demo reads e.g. a locker code here)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onewindow.cases.errors import CaseActionError
+from onewindow.cases.views.common import client_ip, failed, page_context
+from onewindow.delivery.actions import do_retry_message
+from onewindow.delivery.actions.messages import may_see_messages
+from onewindow.delivery.channels import masked_address
+from onewindow.delivery.constants import RETRYABLE_STATES, MessageChannel, MessageState
+from onewindow.delivery.models import OutboundMessage
+
+PAGE_SIZE = 50
+# The lists of the page: which states each shows. Staff in-app rows are not listed (they are
+# the notifications themselves).
+VIEWS = {
+    "failed": (MessageState.FAILED,),
+    "held": (MessageState.HELD,),
+    "pending": (MessageState.PENDING, MessageState.SENDING),
+    "sent": (MessageState.SENT,),
+}
+SENT_CHANNELS = (MessageChannel.SMS, MessageChannel.EMAIL)
+
+
+def require_message_staff(user):
+    if not may_see_messages(user):
+        raise PermissionDenied(_("只有电子监察人员可以查看外发消息"))
+
+
+@login_required
+def outbox(request):
+    require_message_staff(request.user)
+    view = request.GET.get("show", "failed")
+    if view not in VIEWS:
+        view = "failed"
+    counts = dict(
+        OutboundMessage.objects.filter(channel__in=SENT_CHANNELS)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    rows = (
+        OutboundMessage.objects.filter(state__in=VIEWS[view], channel__in=SENT_CHANNELS)
+        .select_related("case")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for message in page.object_list:
+        message.shown_address = masked_address(message)
+        message.retryable = message.state in RETRYABLE_STATES
+    context = page_context(
+        request,
+        page=page,
+        view=view,
+        tabs=[
+            (key, label, sum(counts.get(state, 0) for state in VIEWS[key]))
+            for key, label in (
+                ("failed", _("发送失败")),
+                ("held", _("未发送（未配置短信网关）")),
+                ("pending", _("待发送")),
+                ("sent", _("已发送")),
+            )
+        ],
+    )
+    return render(request, "delivery/staff/outbox.html", context)
+
+
+@login_required
+@require_POST
+def retry(request, pk):
+    require_message_staff(request.user)
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    view = request.POST.get("show", "failed")
+    back = f"{reverse('delivery:outbox')}?show={view if view in VIEWS else 'failed'}"
+    try:
+        do_retry_message(message, acting_user=request.user, client_address=client_ip(request))
+    except CaseActionError as exc:
+        messages.error(request, failed(exc)[0])
+        return redirect(back)
+    messages.success(request, _("已重新排队发送"))
+    return redirect(back)
+
+
+urlpatterns = [
+    path("messages/", outbox, name="outbox"),
+    path("messages/<int:pk>/retry/", retry, name="outbox_retry"),
+]

@@ -1,0 +1,90 @@
+"""The outbox page (外发消息) is for supervisors: others get 403, and a retry they post changes
+nothing; only failed or held messages can be resent."""
+
+import pytest
+from django.urls import reverse
+
+from onewindow.cases.errors import CaseActionError
+from onewindow.core.models import AuditEntry
+from onewindow.delivery.actions import do_retry_message
+from onewindow.delivery.constants import MessageChannel, MessageState
+from onewindow.delivery.models import OutboundMessage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def failed_sms(accepted_case):
+    sms = OutboundMessage.objects.get(case=accepted_case, channel=MessageChannel.SMS)
+    OutboundMessage.objects.filter(pk=sms.pk).update(
+        state=MessageState.FAILED,
+        attempts=5,
+        last_error="短信网关返回 HTTP 500 / SMS gateway answered HTTP 500",
+    )
+    sms.refresh_from_db()
+    return sms
+
+
+def test_the_page_lists_failed_messages_with_their_error(client, supervisor, failed_sms):
+    client.force_login(supervisor)
+    page = client.get(reverse("delivery:outbox"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-message="{failed_sms.pk}"' in html
+    assert "短信网关返回 HTTP 500" in html and "尝试 5 次" in html
+    assert reverse("delivery:outbox_retry", args=[failed_sms.pk]) in html
+    # The in-app rows are not outgoing messages: not listed.
+    inbox = OutboundMessage.objects.get(case=failed_sms.case, channel=MessageChannel.IN_APP)
+    assert (
+        f'data-message="{inbox.pk}"'
+        not in client.get(reverse("delivery:outbox") + "?show=sent").content.decode()
+    )
+
+
+@pytest.mark.parametrize("persona", ["clerk", "reviewer_market", "head_market"])
+def test_other_staff_get_403_and_cannot_retry(client, request, persona, failed_sms):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("delivery:outbox")).status_code == 403
+    response = client.post(reverse("delivery:outbox_retry", args=[failed_sms.pk]))
+    assert response.status_code == 403
+    failed_sms.refresh_from_db()
+    assert (failed_sms.state, failed_sms.attempts) == (MessageState.FAILED, 5)
+    assert not AuditEntry.objects.filter(action="retry_message").exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, failed_sms):
+    response = client.get(reverse("delivery:outbox"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_sent_message_cannot_be_resent(client, supervisor, failed_sms):
+    OutboundMessage.objects.filter(pk=failed_sms.pk).update(state=MessageState.SENT)
+    with pytest.raises(CaseActionError) as caught:
+        do_retry_message(failed_sms, acting_user=supervisor)
+    assert (caught.value.status, caught.value.code) == (409, "wrong_state")
+    assert caught.value.message == (
+        "当前状态“已发送”下不能重发 / Only failed or held messages can be resent (state 'sent')"
+    )
+    client.force_login(supervisor)
+    response = client.post(reverse("delivery:outbox_retry", args=[failed_sms.pk]), follow=True)
+    assert "当前状态“已发送”下不能重发" in response.content.decode()
+    failed_sms.refresh_from_db()
+    assert (failed_sms.state, failed_sms.attempts) == (MessageState.SENT, 5)
+    assert not AuditEntry.objects.filter(action="retry_message").exists()
+
+
+def test_an_unknown_message_is_404(client, supervisor):
+    client.force_login(supervisor)
+    assert client.post(reverse("delivery:outbox_retry", args=[999999])).status_code == 404
+
+
+def test_a_retry_from_the_page_queues_the_message_again(
+    client, supervisor, failed_sms, sms_gateway, django_capture_on_commit_callbacks
+):
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("delivery:outbox_retry", args=[failed_sms.pk]))
+    assert response.status_code == 302 and response["Location"].endswith("?show=failed")
+    failed_sms.refresh_from_db()
+    assert (failed_sms.state, failed_sms.attempts) == (MessageState.SENT, 1)
+    assert sms_gateway.texts() == [failed_sms.body]
