@@ -9,6 +9,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("guide/", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
+    path("", include("onewindow.delivery.views")),
+    path("kiosk/", include("onewindow.kiosk.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

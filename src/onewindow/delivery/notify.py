@@ -26,6 +26,8 @@ TEXTS = {
     "取件码{code}，请于{until}前取件。",
     "ready_for_pickup": "【{region}政务服务】您的办件{number}的结果已可领取，请持身份证到{place}领取，"
     "领取码{code}。",
+    "locker_reminder": "【{region}政务服务】您的办件{number}的结果仍在{locker}第{compartment}号格口，"
+    "请于{until}前凭取件码取件，逾期将退回窗口。",
     "shipped": "【{region}政务服务】您的办件{number}的结果已通过EMS寄出，运单号{tracking_number}。",
     "delivered": "【{region}政务服务】您的办件{number}的结果已送达。",
     "decided": "【{region}政务服务】您的办件{number}已办结：{decision}。",

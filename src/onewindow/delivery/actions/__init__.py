@@ -1,5 +1,18 @@
 """Every change to certificates, deliveries, lockers, shipments and messages."""
 
 from onewindow.delivery.actions.issuing import do_issue_result
+from onewindow.delivery.actions.lockers import (
+    do_collect_from_locker,
+    do_deposit_in_locker,
+    do_remind_and_return,
+)
+from onewindow.delivery.actions.pickup import Collector, do_hand_over_at_window
 
-__all__ = ["do_issue_result"]
+__all__ = [
+    "Collector",
+    "do_collect_from_locker",
+    "do_deposit_in_locker",
+    "do_hand_over_at_window",
+    "do_issue_result",
+    "do_remind_and_return",
+]

@@ -1,4 +1,14 @@
 from onewindow.delivery.models.deliveries import Delivery, Visit
+from onewindow.delivery.models.lockers import Compartment, Locker, LockerDeposit
 from onewindow.delivery.models.messages import OutboundMessage
+from onewindow.delivery.models.pickup import WindowPickup
 
-__all__ = ["Delivery", "OutboundMessage", "Visit"]
+__all__ = [
+    "Compartment",
+    "Delivery",
+    "Locker",
+    "LockerDeposit",
+    "OutboundMessage",
+    "Visit",
+    "WindowPickup",
+]
