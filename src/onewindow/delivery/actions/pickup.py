@@ -92,7 +92,7 @@ def _check_collector(case, collector):
                 "not the applicant's: a proxy needs their own ID and a letter of authorisation",
                 status=422,
                 detail=[
-                    {"type": "invalid", "loc": ["collector", "id_number"], "msg": "id_mismatch"}
+                    {"type": "invalid", "loc": ["collector.id_number"], "msg": "id_mismatch"}
                 ],
             )
         return name or case.applicant_name, typed
@@ -113,7 +113,7 @@ def _check_collector(case, collector):
             "他人代领须提供申请人的授权委托书（填写编号或上传扫描件） / A proxy needs the "
             "applicant's letter of authorisation (its reference or a scan)",
             status=422,
-            detail=[{"type": "missing", "loc": ["collector", "authorisation"], "msg": "required"}],
+            detail=[{"type": "missing", "loc": ["collector.authorisation"], "msg": "required"}],
         )
     return name, id_number
 
