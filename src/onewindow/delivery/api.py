@@ -3,7 +3,7 @@ and the kiosk of a locker (public: the applicant types the code at the cabinet).
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from onewindow.accounts.api_auth import API_AUTH
 from onewindow.cases.api.common import SIGNED_IN, _address, _errors, _user, _visible_case
@@ -91,7 +91,7 @@ def deposit(request, case_id: int, payload: DepositIn):
         acting_user=_user(request),
         client_address=_address(request),
     )
-    return 201, _deposit_out(deposit)
+    return Status(201, _deposit_out(deposit))
 
 
 @router.get(
