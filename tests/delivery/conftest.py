@@ -8,16 +8,13 @@ from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.actions import do_issue_result
 from onewindow.delivery.constants import CompartmentSize
 from onewindow.delivery.models import Compartment, Delivery, Locker
-from tests.cases.conftest import (  # noqa: F401  (fixtures)
-    CITIZEN_ID,
-    all_received,
-    citizen,
-    clerk,
-    clerk2,
-    hall,
-    reviewer_market,
-)
+from tests.cases import conftest as cases
 from tests.factories import ServiceItemFactory
+
+# The case engine's personas, shared with these tests.
+hall, clerk, clerk2, citizen = cases.hall, cases.clerk, cases.clerk2, cases.citizen
+reviewer_market = cases.reviewer_market
+all_received, CITIZEN_ID = cases.all_received, cases.CITIZEN_ID
 
 PROXY_ID = "440103199003078274"  # a valid resident ID (check digit) of someone else
 

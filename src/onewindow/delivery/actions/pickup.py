@@ -91,9 +91,7 @@ def _check_collector(case, collector):
                 "证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书 / The ID number is "
                 "not the applicant's: a proxy needs their own ID and a letter of authorisation",
                 status=422,
-                detail=[
-                    {"type": "invalid", "loc": ["collector.id_number"], "msg": "id_mismatch"}
-                ],
+                detail=[{"type": "invalid", "loc": ["collector.id_number"], "msg": "id_mismatch"}],
             )
         return name or case.applicant_name, typed
     if collector.kind != CollectorKind.PROXY:
