@@ -193,7 +193,7 @@ def _hand_over(case, code, collector, acting_user, client_address, saved):
     Visit.objects.create(
         case=case,
         kind=VisitKind.PICKUP,
-        service_point=pickup.service_point or acting_user.department,
+        service_point_id=pickup.service_point_id or acting_user.department_id,
         clerk=acting_user,
         at=now,
     )
