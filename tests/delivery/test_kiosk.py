@@ -216,3 +216,57 @@ def test_the_kiosk_api_refuses_a_wrong_code(client, deposited, locker):
         "message": "取件码不正确，还可尝试 4 次 / Wrong code: 4 attempts left",
     }
     assert_still_waiting(deposited)
+
+
+class BrokenDriver:
+    def __init__(self, locker):
+        pass
+
+    def open(self, compartment):
+        from onewindow.delivery.lockers.drivers import DriverError
+
+        raise DriverError("cabinet offline")
+
+
+def test_a_door_that_does_not_open_changes_nothing(deposited, locker, settings):
+    settings.ONEWINDOW_LOCKER_DRIVERS = {"simulator": "tests.delivery.test_kiosk.BrokenDriver"}
+
+    error = refused(locker, deposited.code)
+
+    assert (error.status, error.code) == (503, "locker_fault")
+    assert (
+        error.message
+        == "柜门未能打开，请联系窗口工作人员 / The door did not open, please ask at the window"
+    )
+    assert_still_waiting(deposited)
+
+
+def test_the_fifth_wrong_code_on_the_kiosk_page_shows_the_lock(client, deposited, locker):
+    url = reverse("kiosk:locker", args=[locker.code])
+    for _ in range(4):
+        client.post(url, {"code": other_code(deposited.code)})
+
+    page = client.post(url, {"code": other_code(deposited.code)})
+
+    assert page.status_code == 429
+    assert "输错次数过多，本柜暂停输入取件码至" in page.content.decode()
+    assert 'name="code"' not in page.content.decode()
+    assert_still_waiting(deposited)
+
+
+def test_the_admin_shows_the_lockers_occupancy(client, deposited, locker):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="admin", role="", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    page = client.get(reverse("admin:delivery_locker_changelist"))
+
+    assert page.status_code == 200
+    assert "1 / 12" in page.content.decode()
+    assert client.get(reverse("admin:delivery_locker_change", args=[locker.pk])).status_code == 200
+    deposits = client.get(reverse("admin:delivery_lockerdeposit_changelist"))
+    assert deposits.status_code == 200 and deposited.code_hash not in deposits.content.decode()
+    view = client.get(reverse("admin:delivery_lockerdeposit_change", args=[deposited.pk]))
+    assert view.status_code == 200 and deposited.code_hash not in view.content.decode()
+    assert client.get(reverse("admin:delivery_windowpickup_changelist")).status_code == 200
