@@ -11,6 +11,7 @@ from onewindow.cases.errors import forbidden, not_found
 from onewindow.cases.permissions import is_clerk
 from onewindow.delivery.constants import CompartmentState
 from onewindow.delivery.models import Locker
+from onewindow.delivery.panels import clerk_lockers
 
 router = Router(tags=["delivery"], auth=API_AUTH)
 kiosk_router = Router(tags=["kiosk"])
@@ -105,7 +106,7 @@ def lockers(request):
     if not is_clerk(user):
         raise forbidden()
     rows = []
-    for locker in lockers_of(user):
+    for locker in clerk_lockers(user).prefetch_related("compartments"):
         compartments = list(locker.compartments.all())
         rows.append(
             {
@@ -119,14 +120,6 @@ def lockers(request):
             }
         )
     return rows
-
-
-def lockers_of(user):
-    """The active lockers of the clerk's service point (all of them for a superuser)."""
-    lockers = Locker.objects.filter(active=True).prefetch_related("compartments")
-    if not user.is_superuser:
-        lockers = lockers.filter(service_point_id=user.department_id)
-    return lockers.order_by("code")
 
 
 @kiosk_router.post(
