@@ -4,6 +4,7 @@ page, and the delivery API."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from onewindow.cases.constants import CaseState
 from onewindow.catalog.constants import DeliveryMethod
@@ -96,6 +97,20 @@ def test_a_proxy_without_a_letter_at_the_hand_over_form_is_refused(at_window, is
     assert "他人代领须提供申请人的授权委托书" in html(response)
     case.refresh_from_db()
     assert case.state == CaseState.ISSUED
+
+
+def test_the_case_page_resends_the_pickup_code(at_window, issued):
+    case = issued()
+    old = WindowPickup.objects.get(delivery__case=case)
+
+    response = at_window.post(reverse("delivery:resend_code", args=[case.pk]))
+
+    assert response.status_code == 302
+    assert WindowPickup.objects.filter(delivery__case=case).count() == 2
+    old.refresh_from_db()
+    assert old.expires_at <= timezone.now()  # the old code is void
+    page = html(at_window.get(reverse("cases:case", args=[case.pk])))
+    assert "已重新生成领取码并短信通知申请人" in page
 
 
 def test_the_deposit_form_puts_the_result_in_the_locker(at_window, issued, locker):

@@ -12,7 +12,7 @@ from onewindow.cases.errors import CaseActionError
 from onewindow.cases.models import Case
 from onewindow.cases.uploads import CheckedUpload
 from onewindow.core.models import AuditEntry
-from onewindow.delivery.actions import Collector, do_hand_over_at_window
+from onewindow.delivery.actions import Collector, do_hand_over_at_window, do_resend_pickup_code
 from onewindow.delivery.constants import DeliveryState, VisitKind
 from onewindow.delivery.models import OutboundMessage, Visit, WindowPickup
 from tests.delivery.conftest import PROXY_ID
@@ -209,3 +209,44 @@ def test_only_clerks_hand_over(issued, reviewer_market):
 
     assert (error.status, error.code) == (403, "forbidden")
     assert_nothing_changed(case)
+
+
+def test_a_new_code_replaces_an_expired_one(issued, clerk):
+    case = issued()
+    old = sent_code(case)
+
+    with time_machine.travel(timezone.now() + timedelta(days=91)):
+        pickup = do_resend_pickup_code(case, acting_user=clerk)
+        new = sent_code(case)
+        assert pickup.code == new
+        assert refused(case, clerk, old).code == "code_expired"
+        hand_over(case, clerk, new)
+
+    case.refresh_from_db()
+    assert case.state == CaseState.DELIVERED
+    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup").count() == 2
+
+
+def test_a_resent_code_voids_the_old_one_at_once(issued, clerk):
+    case = issued()
+    old = sent_code(case)
+
+    do_resend_pickup_code(case, acting_user=clerk)
+
+    assert refused(case, clerk, old).code == "code_expired"
+    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup").count() == 2
+    assert AuditEntry.objects.filter(action="resend_pickup_code").count() == 1
+
+
+def test_no_code_is_resent_for_a_result_in_a_locker(issued, clerk, locker):
+    from onewindow.catalog.constants import DeliveryMethod
+    from onewindow.delivery.actions import do_deposit_in_locker
+
+    case = issued(DeliveryMethod.LOCKER)
+    do_deposit_in_locker(case, locker=locker, acting_user=clerk)
+
+    with pytest.raises(CaseActionError) as caught:
+        do_resend_pickup_code(case, acting_user=clerk)
+
+    assert (caught.value.status, caught.value.code) == (409, "not_at_window")
+    assert not WindowPickup.objects.filter(delivery__case=case).exists()

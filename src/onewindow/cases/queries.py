@@ -212,6 +212,7 @@ ACTION_LABELS = {
     "deposit_in_locker": gettext_lazy("结果已放入自助取件柜"),
     "collect_from_locker": gettext_lazy("自助取件柜取件"),
     "return_from_locker": gettext_lazy("逾期未取，退回窗口"),
+    "resend_pickup_code": gettext_lazy("重新发送领取码"),
     "withdraw_case": gettext_lazy("申请人撤回"),
     "terminate_case": gettext_lazy("终止办理"),
     "colour_changed": gettext_lazy("监察状态变化"),

@@ -16,6 +16,7 @@ from onewindow.delivery.actions import (
     do_deposit_in_locker,
     do_hand_over_at_window,
     do_issue_result,
+    do_resend_pickup_code,
 )
 from onewindow.delivery.constants import CompartmentState
 from onewindow.delivery.forms import DepositForm, HandOverForm, place_errors
@@ -78,6 +79,18 @@ def hand_over(request, case):
 
 
 @_post_only
+def resend_code(request, case):
+    try:
+        do_resend_pickup_code(
+            case, acting_user=request.user, client_address=client_address(request)
+        )
+    except CaseActionError as error:
+        return _render_case(request, case, error=error.message, status=error.status)
+    messages.success(request, _("已重新生成领取码并短信通知申请人，原领取码作废。"))
+    return redirect("cases:case", pk=case.pk)
+
+
+@_post_only
 def deposit(request, case):
     form = DepositForm(request.POST, lockers=clerk_lockers(request.user))
     if not form.is_valid():
@@ -128,6 +141,7 @@ app_name = "delivery"
 urlpatterns = [
     path("window/cases/<int:pk>/issue/", issue_result, name="issue_result"),
     path("window/cases/<int:pk>/hand-over/", hand_over, name="hand_over"),
+    path("window/cases/<int:pk>/pickup-code/", resend_code, name="resend_code"),
     path("window/cases/<int:pk>/locker/", deposit, name="deposit"),
     path("window/lockers/", lockers, name="lockers"),
 ]

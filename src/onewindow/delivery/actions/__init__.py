@@ -6,7 +6,11 @@ from onewindow.delivery.actions.lockers import (
     do_deposit_in_locker,
     do_remind_and_return,
 )
-from onewindow.delivery.actions.pickup import Collector, do_hand_over_at_window
+from onewindow.delivery.actions.pickup import (
+    Collector,
+    do_hand_over_at_window,
+    do_resend_pickup_code,
+)
 
 __all__ = [
     "Collector",
@@ -15,4 +19,5 @@ __all__ = [
     "do_hand_over_at_window",
     "do_issue_result",
     "do_remind_and_return",
+    "do_resend_pickup_code",
 ]

@@ -317,3 +317,40 @@ def require_issued_delivery(case):
     if delivery is None:
         raise wrong_state(case, (CaseState.ISSUED,))
     return delivery
+
+
+@transaction.atomic
+def do_resend_pickup_code(case, *, acting_user, client_address=None):
+    """A new window pickup code for an issued result waiting at the window (the code expired or
+    the SMS was lost): the old codes stop working, the new one is sent. Returns the WindowPickup
+    (code in clear as `.code`)."""
+    from onewindow.cases.actions.common import lock_case, record
+
+    if not is_clerk(acting_user):
+        raise forbidden()
+    case = lock_case(case)
+    delivery = require_issued_delivery(case)
+    if delivery.state not in AT_WINDOW:
+        raise CaseActionError(
+            "not_at_window", "结果不在窗口待领取 / The result is not waiting at the window"
+        )
+    now = timezone.now()
+    waiting = delivery.window_pickups.filter(collected_at__isnull=True)
+    previous = waiting.order_by("-issued_at").first()
+    waiting.filter(expires_at__gt=now).update(expires_at=now)
+    delivery.case = case
+    count = delivery.window_pickups.count()
+    pickup = start_window_pickup(
+        delivery,
+        place=previous.service_point if previous else None,
+        event_key=f"ready_for_pickup:{delivery.pk}:resent:{count}",
+        now=now,
+    )
+    record(
+        case,
+        "resend_pickup_code",
+        acting_user=acting_user,
+        from_state=case.state,
+        client_address=client_address,
+    )
+    return pickup
