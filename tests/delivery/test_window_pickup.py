@@ -250,3 +250,17 @@ def test_no_code_is_resent_for_a_result_in_a_locker(issued, clerk, locker):
 
     assert (caught.value.status, caught.value.code) == (409, "not_at_window")
     assert not WindowPickup.objects.filter(delivery__case=case).exists()
+
+
+def test_a_resent_code_that_happens_to_equal_the_old_one_still_works(issued, clerk, monkeypatch):
+    from onewindow.delivery import codes
+
+    monkeypatch.setattr(codes, "new_code", lambda: "424242")  # a one-in-a-million repeat
+    case = issued()
+    do_resend_pickup_code(case, acting_user=clerk)
+
+    hand_over(case, clerk, "424242")
+
+    case.refresh_from_db()
+    assert case.state == CaseState.DELIVERED
+    assert WindowPickup.objects.filter(delivery__case=case, collected_at__isnull=False).count() == 1

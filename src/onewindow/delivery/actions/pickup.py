@@ -203,7 +203,7 @@ def _hand_over_batch(
             "wrong_code",
         ),
         (
-            WAITING_PICKUP.format(more=" AND p.code_hash = %s AND p.expires_at <= %s"),
+            "NOT " + WAITING_PICKUP.format(more=" AND p.code_hash = %s AND p.expires_at > %s"),
             [*AT_WINDOW, digest, now],
             "code_expired",
         ),
@@ -223,8 +223,8 @@ def _hand_over_batch(
         f"UPDATE delivery_windowpickup SET collected_at = %s, collector_kind = %s, "
         f"collector_name = {who.text}, collector_id_number = %s, authorisation_reference = %s, "
         f"authorisation_scan = %s, authorisation_sha256 = %s, handed_over_by_id = %s "
-        f"WHERE {pickup_row} AND collected_at IS NULL",
-        [now, kind, *who.params, id_number, reference, *scan, acting_user.pk, case.pk, digest],
+        f"WHERE {pickup_row} AND collected_at IS NULL AND expires_at > %s",
+        [now, kind, *who.params, id_number, reference, *scan, acting_user.pk, case.pk, digest, now],
     )
     delivered = batch.fetch(
         "UPDATE delivery_delivery SET state = %s, delivered_at = %s, updated_at = %s "
@@ -299,7 +299,9 @@ def _hand_over_error(code, case, digest):
     if code == "wrong_code":
         return CaseActionError("wrong_code", "领取码不正确 / The pickup code is wrong", status=422)
     if code == "code_expired":
-        return code_expired(pickups.filter(collected_at__isnull=True).get().expires_at)
+        return code_expired(
+            pickups.filter(collected_at__isnull=True).latest("expires_at").expires_at
+        )
     if code == "id_mismatch":
         return CaseActionError(
             "id_mismatch",
