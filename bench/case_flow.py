@@ -5,10 +5,11 @@
 Runs on the database named by DATABASE_URL (a fresh SQLite file in a temporary directory when it is
 unset), migrating it first and creating its own catalogue item and staff, which later runs reuse:
 one item with 5 materials and one stage in which 4 departments review in parallel, a window clerk
-and one reviewer per department. Each case goes through 8 steps, each in its own transaction as the
+and one reviewer per department. Each case goes through 9 steps, each in its own transaction as the
 different users would do them: (1) intake with the 5 materials (metadata and sha256 only, no file
 bytes), (2) acceptance, (3–6) each department approves with a short opinion, (7) the lead
-department decides, (8) the clerk marks the result collected. The acceptance returns the ids of the
+department decides, (8) the clerk issues the result (a window pickup code sent by SMS to the
+outbox), (9) the applicant collects it at the window with that code and their ID. The acceptance returns the ids of the
 4 tasks it opened (what each reviewer's inbox then lists); each reviewer's step hands its task id to
 the action, as the task page's form posts it.
 
@@ -54,6 +55,7 @@ STEPS = [
     "review_3",
     "review_4",
     "decide",
+    "issue",
     "collect",
 ]
 
@@ -172,9 +174,10 @@ class Workload:
             do_accept_case,
             do_complete_review,
             do_decide_case,
-            do_mark_collected,
             do_receive_intake,
         )
+        from onewindow.delivery.actions import Collector, do_hand_over_at_window, do_issue_result
+        from onewindow.delivery.models import OutboundMessage
 
         measure = measure or (lambda step: nullcontext())
         with measure("intake"):
@@ -198,8 +201,20 @@ class Workload:
                 )
         with measure("decide"):
             case = do_decide_case(case, acting_user=self.lead_reviewer)
+        with measure("issue"):
+            do_issue_result(case, acting_user=self.clerk)
+        # The applicant reads the code from the SMS (outside the measured steps).
+        body = OutboundMessage.objects.filter(
+            case_id=case.pk, template="ready_for_pickup", channel="sms"
+        ).values_list("body", flat=True)[0]
+        code = body.rsplit("领取码", 1)[1][:6]
         with measure("collect"):
-            do_mark_collected(case, collected_by="李明", acting_user=self.clerk)
+            do_hand_over_at_window(
+                case,
+                pickup_code=code,
+                collector=Collector(id_number=APPLICANT_ID),
+                acting_user=self.clerk,
+            )
         return case.pk
 
 

@@ -6,7 +6,7 @@ from ninja.renderers import JSONRenderer
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core import api_errors
-from onewindow.delivery.api import router as certificates_router
+from onewindow.delivery.api import certificates_router, delivery_router, kiosk_router
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -37,4 +37,6 @@ api = OneWindowAPI(
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/certificates/", certificates_router)
+api.add_router("/delivery/", delivery_router)
+api.add_router("/kiosk/", kiosk_router)
 api_errors.install(api)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.delivery",
+    "onewindow.kiosk",
 ]
 
 MIDDLEWARE = [
@@ -209,3 +210,19 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@zwfw.example.gov.cn")
+
+# Pickup at the window and smart lockers (取件柜).
+# Days a window pickup code (领取码) stays valid.
+ONEWINDOW_PICKUP_CODE_DAYS = env.int("ONEWINDOW_PICKUP_CODE_DAYS", default=90)
+# Days after a deposit when an uncollected result's applicant is reminded, and when it goes back
+# to the window (the locker code stops working then).
+ONEWINDOW_LOCKER_REMIND_DAYS = env.int("ONEWINDOW_LOCKER_REMIND_DAYS", default=2)
+ONEWINDOW_LOCKER_RETURN_DAYS = env.int("ONEWINDOW_LOCKER_RETURN_DAYS", default=5)
+# Wrong codes at one cabinet that lock its code entry, and for how many minutes.
+ONEWINDOW_LOCKER_MAX_ATTEMPTS = env.int("ONEWINDOW_LOCKER_MAX_ATTEMPTS", default=5)
+ONEWINDOW_LOCKER_LOCKOUT_MINUTES = env.int("ONEWINDOW_LOCKER_LOCKOUT_MINUTES", default=15)
+# Lock drivers by name (a Locker's `driver`): name=dotted.path.to.DriverClass, comma-separated.
+ONEWINDOW_LOCKER_DRIVERS = env.dict(
+    "ONEWINDOW_LOCKER_DRIVERS",
+    default={"simulator": "onewindow.delivery.lockers.drivers.SimulatorDriver"},
+)

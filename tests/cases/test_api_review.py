@@ -16,6 +16,7 @@ from onewindow.cases.actions import (
 from onewindow.cases.constants import CaseState, ExtensionState, StageState, TaskState
 from onewindow.cases.models import Case, Extension, Notification, ReviewTask, Suspension
 from tests.openapi import ApiClient
+from tests.pickup import issue
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +157,11 @@ def test_three_departments_approve_in_parallel_then_the_case_is_decided_and_coll
     assert decided.json()["decision"]["value"] == "approved"
     assert decided.json()["decision_number"].startswith("SCJGJ")
 
-    collected = api.as_user(clerk).post(f"/api/cases/{case.pk}/collect", {"collected_by": "李明"})
+    code = issue(case, clerk)
+    collected = api.as_user(clerk).post(
+        f"/api/cases/{case.pk}/collect",
+        {"pickup_code": code, "collector": {"id_number": case.applicant_id_number}},
+    )
     assert collected.status_code == 200
     assert collected.json()["state"]["value"] == "delivered"
     assert collected.json()["collected_by"] == "李明"
@@ -215,13 +220,17 @@ def test_collection_waits_for_tolerated_materials(
         task_of(case, "SCJGJ", 1), decision="approved", opinion="", acting_user=reviewer_market
     )
     api.as_user(reviewer_market).post(f"/api/cases/{case.pk}/decide")
+    code = issue(case, clerk)
 
-    response = api.as_user(clerk).post(f"/api/cases/{case.pk}/collect", {"collected_by": "李明"})
+    response = api.as_user(clerk).post(
+        f"/api/cases/{case.pk}/collect",
+        {"pickup_code": code, "collector": {"id_number": case.applicant_id_number}},
+    )
 
     assert response.status_code == 409
     assert response.json()["code"] == "tolerated_materials_outstanding"
     case.refresh_from_db()
-    assert case.state == CaseState.DECIDED
+    assert case.state == CaseState.ISSUED
 
 
 # --- clock stops -----------------------------------------------------------------------------------

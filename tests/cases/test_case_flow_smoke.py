@@ -2,8 +2,9 @@ import re
 
 import pytest
 
-from onewindow.cases.actions import do_complete_review, do_decide_case, do_mark_collected
+from onewindow.cases.actions import do_complete_review, do_decide_case
 from onewindow.cases.constants import CaseState, Decision, StageState, TaskState
+from tests.pickup import collect, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def test_a_joint_case_flows_from_intake_to_collection(
     assert case.state == CaseState.DECIDED and case.decision == Decision.APPROVED
     assert case.decision_number.startswith("SCJGJ〔")
 
-    do_mark_collected(case, collected_by="李明", acting_user=clerk)
+    issue(case, clerk)
+    collect(case, clerk)
     case.refresh_from_db()
-    assert case.state == CaseState.DELIVERED
+    assert case.state == CaseState.DELIVERED and case.collected_by == "李明"

@@ -7,6 +7,8 @@ from onewindow.cases import queries
 from onewindow.cases.constants import CaseState, MaterialStatus, TaskState
 from onewindow.cases.models import Case
 from onewindow.core.models import AuditEntry
+from onewindow.delivery.constants import CompartmentState, DeliveryState
+from onewindow.delivery.models import Locker
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +19,7 @@ def test_the_demo_makes_cases_in_every_state_once(capsys):
     counts = (Case.objects.count(), AuditEntry.objects.filter(object_type="cases.case").count())
     call_command("demo")
 
-    assert "Demo cases: 7" in first and "Demo cases: kept" in capsys.readouterr().out
+    assert "Demo cases: 8" in first and "Demo cases: kept" in capsys.readouterr().out
     assert (
         Case.objects.count(),
         AuditEntry.objects.filter(object_type="cases.case").count(),
@@ -32,9 +34,10 @@ def test_the_demo_makes_cases_in_every_state_once(capsys):
             CaseState.IN_REVIEW,
             CaseState.NEEDS_SUPPLEMENT,
             CaseState.SUBMITTED,
+            CaseState.ISSUED,
         ]
     )
-    tolerated = Case.objects.get(item__code="441303-SCJG-005")
+    tolerated = Case.objects.get(item__code="441303-SCJG-005", applicant_name="李明")
     assert tolerated.supplement_due is not None
     assert tolerated.materials.filter(status=MaterialStatus.TOLERATED).exists()
     joint = Case.objects.get(item__code="441303-ZJ-004")
@@ -51,4 +54,17 @@ def test_the_delivered_demo_case_has_a_public_timeline():
     steps = [label for _, label, _ in queries.public_timeline(case)]
 
     assert case.state == CaseState.DELIVERED and case.decision_number
-    assert [str(s) for s in steps][:2] == ["收件", "受理"] and str(steps[-1]) == "已领取"
+    assert [str(s) for s in steps][:2] == ["收件", "受理"] and str(steps[-1]) == "窗口领取"
+
+
+def test_the_demo_has_a_hall_locker_holding_one_result():
+    call_command("demo")
+    case = Case.objects.get(state=CaseState.ISSUED)
+    locker = Locker.objects.get(code="hall-1")
+
+    assert locker.compartments.count() == 12
+    assert sorted(set(locker.compartments.values_list("size", flat=True))) == ["L", "M", "S"]
+    assert case.delivery.state == DeliveryState.IN_LOCKER
+    deposit = case.delivery.locker_deposits.get()
+    assert deposit.compartment.state == CompartmentState.OCCUPIED and deposit.locker == locker
+    assert case.messages.filter(template="locker_code").exists()

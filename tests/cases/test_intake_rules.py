@@ -11,7 +11,6 @@ from onewindow.cases.actions import (
     ProxyInput,
     do_accept_case,
     do_issue_supplement_notice,
-    do_mark_collected,
     do_not_accept,
     do_receive_tolerated_materials,
     do_update_intake_materials,
@@ -22,6 +21,7 @@ from onewindow.cases.errors import CaseActionError
 from onewindow.cases.models import Case
 from tests.cases.conftest import ENTERPRISE_CODE
 from tests.factories import ServiceItemFactory
+from tests.pickup import collect, issue
 
 pytestmark = pytest.mark.django_db
 
@@ -119,12 +119,13 @@ def test_tolerated_acceptance_sets_a_supplement_date_and_blocks_collection(
     from tests.cases.test_parallel_review import approve_everything
 
     approve_everything(case, reviewer_market, reviewer_fire, reviewer_housing)
+    code = issue(case, clerk)
     with pytest.raises(CaseActionError) as caught:
-        do_mark_collected(case, collected_by="李明", acting_user=clerk)
+        collect(case, clerk, code=code)
     assert caught.value.code == "tolerated_materials_outstanding"
 
     do_receive_tolerated_materials(case, material_ids=[tolerated.material_id], acting_user=clerk)
-    do_mark_collected(case, collected_by="李明", acting_user=clerk)
+    collect(case, clerk, code=code)
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED and case.supplement_due is None
 

@@ -21,6 +21,7 @@ from onewindow.cases.queries import art32_cutoff
 from onewindow.core import workdays
 from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 from tests.factories import ServiceItemFactory, UserFactory
+from tests.pickup import sent_code
 
 pytestmark = pytest.mark.django_db
 
@@ -456,9 +457,15 @@ def test_collection_waits_for_the_tolerated_materials(
     page = text(at_window.get(page_url))
     assert "补收容缺材料" in page and "容缺材料补齐后才能出件" in page
 
-    blocked = at_window.post(
-        reverse("cases:mark_collected", args=[case.pk]), {"collected_by": "李明"}
-    )
+    assert at_window.post(reverse("delivery:issue_result", args=[case.pk])).status_code == 302
+    hand_over = reverse("delivery:hand_over", args=[case.pk])
+    form = {
+        "pickup_code": sent_code(case),
+        "collector_kind": "applicant",
+        "collector_name": "李明",
+        "collector_id_number": case.applicant_id_number,
+    }
+    blocked = at_window.post(hand_over, form)
     assert blocked.status_code == 409
     assert "容缺材料尚未补齐" in text(blocked)
 
@@ -467,9 +474,7 @@ def test_collection_waits_for_the_tolerated_materials(
         reverse("cases:receive_tolerated", args=[case.pk]), {"material_ids": [tolerated.pk]}
     )
     assert received.status_code == 302
-    collected = at_window.post(
-        reverse("cases:mark_collected", args=[case.pk]), {"collected_by": "李明"}
-    )
+    collected = at_window.post(hand_over, form)
     assert collected.status_code == 302
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED and case.collected_by == "李明"

@@ -1,6 +1,6 @@
 """A whole case in a real browser, each person in their own browser session: the clerk accepts with
 one 容缺 material; three departments review in parallel; one asks for an extension and its head
-approves it; the lead department decides; the clerk registers the 容缺 material and the collection;
+approves it; the lead department decides; the clerk registers the 容缺 material, issues the result and hands it over with the pickup code;
 the applicant follows the case in the public progress query."""
 
 import pytest
@@ -11,6 +11,7 @@ from onewindow.cases.models import Case
 from onewindow.catalog.constants import Requirement
 from tests.e2e.conftest import new_page, sign_in
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
+from tests.pickup import sent_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -124,8 +125,12 @@ def test_a_joint_case_from_the_window_to_collection(live_server, browser, distri
     clerk.goto(f"{base}/window/cases/{case.pk}/")
     clerk.get_by_label("消防安全承诺书").check()
     clerk.get_by_role("button", name="登记已补收").click()
-    clerk.locator("#collected-by").fill("李明")
-    clerk.get_by_role("button", name="登记领取").click()
+    clerk.get_by_role("button", name="出件", exact=True).click()
+    expect(clerk.locator("#hand-over-card")).to_be_visible()
+    clerk.locator("#pickup-code").fill(sent_code(case))
+    clerk.locator("#collector-id").fill(ID_NUMBER)
+    clerk.get_by_role("button", name="核验并登记领取").click()
+    expect(clerk.locator("#hand-over-card")).to_contain_text("已由 李明 于")
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED and case.collected_by == "李明"
     clerk.context.close()
@@ -136,7 +141,7 @@ def test_a_joint_case_from_the_window_to_collection(live_server, browser, distri
     applicant.get_by_label("证件号码或手机号码后 4 位").fill(ID_NUMBER[-4:])
     applicant.get_by_role("button", name="查询进度").click()
     result = applicant.locator(".progress-result")
-    for step in ("受理", "部门审查完成", "批准延期", "作出决定", "已领取"):
+    for step in ("受理", "部门审查完成", "批准延期", "作出决定", "出件", "窗口领取"):
         expect(result).to_contain_text(step)
     expect(result).not_to_contain_text("消防条件符合")  # internal opinions stay inside
     applicant.screenshot(path=str(screenshots / "progress-delivered.png"), full_page=True)

@@ -4,6 +4,8 @@ So that the window, the inboxes, supervision and the progress query have somethi
 new demo. Created once: when the demo clerk already has cases, nothing is added.
 """
 
+import re
+
 from onewindow.accounts.models import User
 from onewindow.cases.actions import (
     ApplicantInput,
@@ -12,14 +14,19 @@ from onewindow.cases.actions import (
     do_complete_review,
     do_decide_case,
     do_issue_supplement_notice,
-    do_mark_collected,
     do_receive_intake,
 )
 from onewindow.cases.constants import TaskState
 from onewindow.cases.models import Case
-from onewindow.catalog.constants import Requirement
+from onewindow.catalog.constants import DeliveryMethod, Requirement
 from onewindow.catalog.models import ServiceItem
-from onewindow.delivery.actions import do_issue_result
+from onewindow.delivery.actions import (
+    Collector,
+    do_deposit_in_locker,
+    do_hand_over_at_window,
+    do_issue_result,
+)
+from onewindow.delivery.models import Delivery, Locker
 
 CITIZEN = ApplicantInput(
     kind="citizen", name="李明", id_number="441303198506121235", phone="13800138000"
@@ -45,6 +52,7 @@ DEMO_CASES = [
     ("441303-SCJG-001", ENTERPRISE, "accepted", ()),
     ("441303-ZJ-002", ENTERPRISE, "supplement_notice", "first_required"),
     ("441303-SCJG-004", CITIZEN_2, "submitted", ()),
+    ("441303-SCJG-005", CITIZEN_2, "in_locker", ()),
 ]
 
 
@@ -87,9 +95,7 @@ def _make(item, applicant, plan, left_out, clerk, reviewers):
     case = do_accept_case(case, acting_user=clerk)
     if plan in ("accepted", "tolerated", "on_the_spot"):
         if plan == "on_the_spot":
-            # Issued at once, as the worker's issue task would, then collected.
-            do_issue_result(case)
-            do_mark_collected(case, collected_by=applicant.name, acting_user=clerk)
+            return _collect_at_window(case, applicant, clerk)
         return case
     if plan == "one_department_answered":
         # The fire brigade answers; housing still has the task in its inbox.
@@ -101,7 +107,7 @@ def _make(item, applicant, plan, left_out, clerk, reviewers):
             acting_user=reviewers[task.department_id],
         )
         return case
-    # delivered: every stage answered, decided, collected.
+    # delivered (or in_locker): every stage answered, decided, then collected or deposited.
     while tasks := _open_tasks(case):
         for task in tasks:
             do_complete_review(
@@ -112,8 +118,22 @@ def _make(item, applicant, plan, left_out, clerk, reviewers):
             )
     lead = reviewers[item.lead_department_id]
     case = do_decide_case(case, acting_user=lead)
-    do_issue_result(case)  # as the worker's issue task would
-    return do_mark_collected(case, collected_by=applicant.name, acting_user=clerk)
+    locker = Locker.objects.filter(active=True, service_point_id=clerk.department_id).first()
+    if plan == "in_locker" and locker is not None:
+        Delivery.objects.update_or_create(case=case, defaults={"method": DeliveryMethod.LOCKER})
+        do_issue_result(case, acting_user=clerk)
+        do_deposit_in_locker(case, locker=locker, acting_user=clerk)
+        return case
+    return _collect_at_window(case, applicant, clerk)
+
+
+def _collect_at_window(case, applicant, clerk):
+    """Issue the result and hand it over with the code the applicant was sent."""
+    do_issue_result(case, acting_user=clerk)
+    message = case.messages.filter(template="ready_for_pickup", channel="sms").latest("id")
+    code = re.search(r"领取码(\d{6})", message.body).group(1)
+    collector = Collector(name=applicant.name, id_number=applicant.id_number)
+    return do_hand_over_at_window(case, pickup_code=code, collector=collector, acting_user=clerk)
 
 
 def _open_tasks(case):

@@ -308,10 +308,6 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CollectForm(forms.Form):
-    collected_by = forms.CharField(max_length=60)
-
-
 class ToleratedForm(forms.Form):
     material_ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
 

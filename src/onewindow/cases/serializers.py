@@ -5,7 +5,7 @@ Output schemas read model instances (resolvers turn choice values into `{value, 
 """
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from ninja import Field, Schema
@@ -124,8 +124,23 @@ class ToleratedMaterialsIn(Schema):
     )
 
 
+class CollectorIn(Schema):
+    kind: Literal["applicant", "proxy"] = Field(
+        "applicant", description="applicant 申请人本人，proxy 受托代领人。"
+    )
+    name: str = Field("", max_length=60, description="领取人姓名；代领时必填。")
+    id_number: str = Field(
+        max_length=18,
+        description="领取人身份证号码：本人须与申请人证件号码一致；代领人须为有效的居民身份证号码。",
+    )
+    authorisation_reference: str = Field(
+        "", max_length=100, description="代领时申请人授权委托书的编号或说明（代领必填）。"
+    )
+
+
 class CollectIn(Schema):
-    collected_by: str = Field(max_length=60, description="领取人姓名。")
+    pickup_code: str = Field(max_length=12, description="发给申请人的 6 位领取码。")
+    collector: CollectorIn = Field(description="领取人及其证件。")
 
 
 class PressIn(Schema):

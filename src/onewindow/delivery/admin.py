@@ -57,3 +57,4 @@ class OutboundMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
             self.message_user(
                 request, ngettext("已重新排队 %d 条消息", "已重新排队 %d 条消息", done) % done
             )
+from onewindow.delivery.lockers import admin as lockers_admin  # noqa: F401  (registers the models)

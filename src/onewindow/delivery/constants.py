@@ -67,3 +67,27 @@ class VerificationResult(models.TextChoices):
 
 # What a staff member can retry from the message page.
 RETRYABLE_STATES = (MessageState.FAILED, MessageState.HELD)
+
+class CollectorKind(models.TextChoices):
+    """Who collected a result at the window."""
+
+    APPLICANT = "applicant", _("申请人本人")
+    PROXY = "proxy", _("受托代领人")
+
+
+class CompartmentSize(models.TextChoices):
+    """Compartment sizes of a smart locker, smallest first (a result fits its size or larger)."""
+
+    SMALL = "S", _("小格口")
+    MEDIUM = "M", _("中格口")
+    LARGE = "L", _("大格口")
+
+
+# Smallest first: a deposit of size S may take an S, M or L compartment.
+SIZE_ORDER = [CompartmentSize.SMALL, CompartmentSize.MEDIUM, CompartmentSize.LARGE]
+
+
+class CompartmentState(models.TextChoices):
+    FREE = "free", _("空闲")
+    OCCUPIED = "occupied", _("占用")
+    OUT_OF_SERVICE = "out_of_service", _("停用")

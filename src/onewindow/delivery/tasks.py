@@ -52,3 +52,16 @@ def sweep_outbox():
     from onewindow.delivery.actions.messages import do_sweep_outbox
 
     return do_sweep_outbox()
+
+
+
+
+@periodic(every_seconds=3600)
+@task()
+def remind_and_return_locker_items():
+    """Remind applicants of results waiting in a locker, and return the overdue ones to the
+    window (see do_remind_and_return). Safe to run twice or in two workers at once."""
+    from onewindow.delivery.actions.lockers import do_remind_and_return
+
+    reminded, returned = do_remind_and_return()
+    return {"reminded": reminded, "returned": returned}

@@ -24,6 +24,7 @@ APPLICANT_TEMPLATES = {
     "decided": ("decision",),
     "ready_for_pickup": ("place", "code"),
     "locker_code": ("locker", "compartment", "code", "until"),
+    "locker_reminder": ("locker", "compartment", "until"),
     "shipped": ("tracking_number",),
     "delivered": (),
 }

@@ -1,5 +1,5 @@
-from onewindow.delivery.views import certificates, outbox
+from onewindow.delivery.views import certificates, outbox, window
 
 app_name = "delivery"
 
-urlpatterns = [*certificates.urlpatterns, *outbox.urlpatterns]
+urlpatterns = [*certificates.urlpatterns, *outbox.urlpatterns, *window.urlpatterns]

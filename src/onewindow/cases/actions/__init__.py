@@ -6,7 +6,7 @@ from onewindow.cases.actions.clock_stops import (
     do_request_supplement,
     do_start_special_procedure,
 )
-from onewindow.cases.actions.decision import do_decide_case, do_mark_collected
+from onewindow.cases.actions.decision import do_decide_case
 from onewindow.cases.actions.endings import do_terminate_case, do_withdraw_case
 from onewindow.cases.actions.extensions import do_decide_extension, do_request_extension
 from onewindow.cases.actions.intake import (
@@ -38,7 +38,6 @@ __all__ = [
     "do_end_suspension",
     "do_issue_supplement_notice",
     "do_mark_all_notifications_read",
-    "do_mark_collected",
     "do_mark_notification_read",
     "do_not_accept",
     "do_press_case",

@@ -1,14 +1,13 @@
-"""The decision after the review (作出决定), the on-the-spot decision of 即办件, and collection
-of the result at the window."""
+"""The decision after the review (作出决定) and the on-the-spot decision of 即办件. The result is
+then issued and delivered by the delivery app (do_issue_result, do_hand_over_at_window)."""
 
 from django.utils import timezone
 
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import may_review_somewhere, today
-from onewindow.cases.constants import CaseState, Colour, MaterialStatus, StageState, TaskState
-from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
+from onewindow.cases.constants import CaseState, Colour, StageState, TaskState
+from onewindow.cases.errors import CaseActionError, forbidden, not_found, wrong_state
 from onewindow.cases.models import Case
-from onewindow.cases.permissions import is_clerk
 from onewindow.core.batch import Batch, CheckFailed, Sql
 from onewindow.delivery.tasks import enqueue_issue_result
 
@@ -102,54 +101,3 @@ def decide_on_the_spot(batch, case_id, *, acting_user, client_address=None, on):
     return statements.decide(
         batch, case_id=case_id, acting_user=acting_user, client_address=client_address, on=on
     )
-
-
-def do_mark_collected(case, *, collected_by, acting_user, client_address=None):
-    """The applicant (or a proxy) collected the result at the window."""
-    if not is_clerk(acting_user):
-        raise forbidden()
-    collected_by = (collected_by or "").strip()
-    if not collected_by:
-        raise invalid_input("collected_by", "须填写领取人 / Who collected it is required")
-    now = timezone.now()
-    batch = Batch()
-    statements.lock_case(batch, case.pk)
-    # supplement_due is set while tolerated materials are outstanding (do_accept_case) and cleared
-    # when the last arrives (do_receive_tolerated_materials).
-    statements.check_case(
-        batch,
-        case.pk,
-        [
-            # ISSUED: the result document exists (delivery.tasks.issue_result ran).
-            ("c.state NOT IN (%s, %s)", [CaseState.DECIDED, CaseState.ISSUED], "case_state"),
-            (
-                "c.supplement_due IS NOT NULL AND EXISTS (SELECT 1 FROM cases_casematerial m "
-                "WHERE m.case_id = c.id AND m.status = %s)",
-                [MaterialStatus.TOLERATED],
-                "tolerated_materials_outstanding",
-            ),
-        ],
-    )
-    # The audit row first: it reads the state (decided or issued) that the UPDATE replaces.
-    statements.audit(
-        batch,
-        "mark_collected",
-        case_id=case.pk,
-        acting_user=acting_user,
-        from_state=Sql("c.state"),
-        to_state=CaseState.DELIVERED,
-        client_address=client_address,
-        details=[("collected_by", collected_by)],
-    )
-    batch.execute(
-        "UPDATE cases_case SET state = %s, collected_at = %s, collected_by = %s, updated_at = %s "
-        "WHERE id = %s",
-        [CaseState.DELIVERED, now, collected_by, now, case.pk],
-    )
-    try:
-        batch.run()
-    except CheckFailed as failed:
-        allowed = (CaseState.DECIDED, CaseState.ISSUED)
-        raise _case_error(failed.code, case.pk, allowed=allowed) from None
-    case.state, case.collected_at, case.collected_by = CaseState.DELIVERED, now, collected_by
-    return case

@@ -28,6 +28,22 @@ from onewindow.core.identity import (
     validate_resident_id,
 )
 from onewindow.delivery.notify import tell_applicant
+from onewindow.delivery.constants import VisitKind
+from onewindow.delivery.models import Visit
+
+# Intakes that cost the applicant a visit; online, kiosk and system intakes cost none.
+VISIT_CHANNELS = (IntakeChannel.WINDOW, IntakeChannel.VILLAGE)
+
+
+def _count_visit(case, kind, acting_user, now=None):
+    """A window visit for `case` (handing in materials later): where the clerk works."""
+    Visit.objects.create(
+        case=case,
+        kind=kind,
+        service_point_id=acting_user.department_id,
+        clerk=acting_user,
+        at=now or timezone.now(),
+    )
 
 
 @dataclass(frozen=True)
@@ -300,6 +316,19 @@ def do_receive_intake(
                     row.update(scans.save(material, line.upload))
             rows.append(row)
         batch.insert_rows(CaseMaterial, rows)
+        if channel in VISIT_CHANNELS:
+            # The applicant came to a window or a village point: one visit (最多跑一次).
+            batch.insert_row(
+                Visit,
+                {
+                    "case_id": case_id,
+                    "kind": VisitKind.INTAKE,
+                    "service_point_id": service_point_id,
+                    "clerk_id": acting_user.pk,
+                    "at": now,
+                },
+                alongside=True,  # neither reads nor writes the materials
+            )
         if idempotency_key:
             batch.insert_row(
                 IdempotencyKey,
@@ -391,9 +420,9 @@ def _update_intake_materials(case, *, materials, acting_user, client_address, sc
     case = lock_case(case)
     require_state(case, CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
     materials_by_id = {m.pk: m for m in case.item.materials.all()}
-    _apply_material_lines(
-        case, materials, materials_by_id=materials_by_id, now=timezone.now(), scans=scans
-    )
+    now = timezone.now()
+    _apply_material_lines(case, materials, materials_by_id=materials_by_id, now=now, scans=scans)
+    _count_visit(case, VisitKind.SUPPLEMENT, acting_user, now)
     record(
         case,
         "update_intake_materials",
@@ -496,7 +525,12 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
         raise forbidden()
     case = lock_case(case)
     require_state(
-        case, CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED, CaseState.DECIDED
+        case,
+        CaseState.ACCEPTED,
+        CaseState.IN_REVIEW,
+        CaseState.SUSPENDED,
+        CaseState.DECIDED,
+        CaseState.ISSUED,  # issued, but not handed over before they arrive
     )
     rows = list(
         case.materials.filter(
@@ -512,6 +546,7 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
     for row in rows:
         row.status, row.received_at = MaterialStatus.RECEIVED, now
         row.save(update_fields=["status", "received_at"])
+    _count_visit(case, VisitKind.SUPPLEMENT, acting_user, now)
     if not case.materials.filter(status=MaterialStatus.TOLERATED).exists():
         case.supplement_due = None
         case.save(update_fields=["supplement_due", "updated_at"])

@@ -214,14 +214,21 @@ def receive_tolerated(request, case_id: int, payload: ToleratedMaterialsIn):
 @_case_action(
     router,
     "collect",
-    "Mark the result collected at the window",
-    "申请人（或代办人）在窗口领取结果。容缺材料未补齐时返回 409。",
+    "Hand the result over at the window",
+    "窗口领取：出件后凭短信中的 6 位领取码，核验领取人证件（本人证件号码须与申请人一致；"
+    "他人代领须提供本人有效身份证和授权委托书），办件转为“已送达”并计一次到现场。"
+    "领取码错误 422 wrong_code，已过期 410 code_expired，已使用 410 code_used，"
+    "证件不符 422 id_mismatch，缺委托书 422 authorisation_missing，容缺材料未补齐 409。",
+    extra=(409, 410, 422),
 )
 def collect(request, case_id: int, payload: CollectIn):
+    from onewindow.delivery.actions import Collector, do_hand_over_at_window
+
     case = _visible_case(request, case_id)
-    actions.do_mark_collected(
+    do_hand_over_at_window(
         case,
-        collected_by=payload.collected_by,
+        pickup_code=payload.pickup_code,
+        collector=Collector(**payload.collector.dict()),
         acting_user=_user(request),
         client_address=_address(request),
     )

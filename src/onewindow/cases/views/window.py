@@ -23,7 +23,6 @@ from onewindow.cases import documents
 from onewindow.cases.actions import (
     do_accept_case,
     do_issue_supplement_notice,
-    do_mark_collected,
     do_not_accept,
     do_receive_intake,
     do_receive_tolerated_materials,
@@ -41,7 +40,6 @@ from onewindow.cases.errors import CaseActionError
 from onewindow.cases.forms import (
     ApplicantForm,
     ChecklistForm,
-    CollectForm,
     Outcome,
     OutcomeForm,
     ToleratedForm,
@@ -62,6 +60,7 @@ from onewindow.catalog.queries import published_items, search_items
 from onewindow.core import workdays
 from onewindow.core.identity import mask_id
 from onewindow.core.ratelimit import client_address
+from onewindow.delivery.panels import case_panel
 
 INTAKE_STATES = (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
 SEARCH_RESULTS = 8
@@ -382,16 +381,14 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         "error": error,
         "is_intake": case.state in INTAKE_STATES,
         "can_withdraw": case.state in WITHDRAWABLE_STATES,
-        "can_collect": case.state in (CaseState.DECIDED, CaseState.ISSUED),
         "has_acceptance_notice": bool(case.number),
         "has_supplement_notice": documents.issued(case, "issue_supplement_notice") is not None,
         "has_refusal_notice": case.state == CaseState.NOT_ACCEPTED,
         "tolerated_form": forms_.get("tolerated_form") or ToleratedForm(rows=tolerated),
-        "collect_form": forms_.get("collect_form")
-        or CollectForm(initial={"collected_by": case.proxy_name or case.applicant_name}),
         "withdraw_form": forms_.get("withdraw_form") or WithdrawForm(),
         # The result documents (delivery.Certificate), once there is a decision.
         "certificates": list(case.certificates.order_by("-id")) if case.decided_on else [],
+        **case_panel(request, case, forms_),
     }
     return render(request, "cases/window/case.html", context, status=status)
 
@@ -399,7 +396,8 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
 @clerk_required
 def case_detail(request, pk):
     """Status, materials, deadlines, stages and departments (with their opinions), and the
-    window's buttons: receive 容缺 materials, mark collected, withdraw."""
+    window's buttons: receive 容缺 materials, issue the result, hand it over or put it in a
+    locker (delivery.views), withdraw."""
     return _render_case(request, _case(request, pk))
 
 
@@ -439,15 +437,6 @@ def _receive_tolerated(request, case, data):
     )
 
 
-def _mark_collected(request, case, data):
-    do_mark_collected(
-        case,
-        collected_by=data["collected_by"],
-        acting_user=request.user,
-        client_address=client_address(request),
-    )
-
-
 def _withdraw(request, case, data):
     do_withdraw_case(
         case,
@@ -460,7 +449,6 @@ def _withdraw(request, case, data):
 receive_tolerated = _case_post(
     "tolerated_form", ToleratedForm, _receive_tolerated, _("容缺材料已补收。")
 )
-mark_collected = _case_post("collect_form", CollectForm, _mark_collected, _("已登记领取。"))
 withdraw = _case_post("withdraw_form", WithdrawForm, _withdraw, _("已登记撤回申请。"))
 
 
@@ -500,7 +488,6 @@ urlpatterns = [
     path("window/intakes/<int:pk>/", continue_intake, name="continue_intake"),
     path("window/cases/<int:pk>/", case_detail, name="case"),
     path("window/cases/<int:pk>/tolerated/", receive_tolerated, name="receive_tolerated"),
-    path("window/cases/<int:pk>/collected/", mark_collected, name="mark_collected"),
     path("window/cases/<int:pk>/withdraw/", withdraw, name="withdraw"),
     path("window/cases/<int:pk>/acceptance-notice/", acceptance_notice, name="acceptance_notice"),
     path("window/cases/<int:pk>/supplement-notice/", supplement_notice, name="supplement_notice"),

@@ -5,10 +5,26 @@ from onewindow.delivery.actions.certificates import (
     do_supersede_certificate,
 )
 from onewindow.delivery.actions.issuing import do_issue_result
+from onewindow.delivery.actions.lockers import (
+    do_collect_from_locker,
+    do_deposit_in_locker,
+    do_remind_and_return,
+)
 from onewindow.delivery.actions.messages import do_retry_message, do_send_message, do_sweep_outbox
+from onewindow.delivery.actions.pickup import (
+    Collector,
+    do_hand_over_at_window,
+    do_resend_pickup_code,
+)
 
 __all__ = [
+    "Collector",
+    "do_collect_from_locker",
+    "do_deposit_in_locker",
+    "do_hand_over_at_window",
     "do_issue_result",
+    "do_remind_and_return",
+    "do_resend_pickup_code",
     "do_retry_message",
     "do_revoke_certificate",
     "do_send_message",

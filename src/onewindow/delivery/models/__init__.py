@@ -1,5 +1,16 @@
 from onewindow.delivery.models.certificates import Certificate
 from onewindow.delivery.models.deliveries import Delivery, Visit
+from onewindow.delivery.models.lockers import Compartment, Locker, LockerDeposit
 from onewindow.delivery.models.messages import OutboundMessage
+from onewindow.delivery.models.pickup import WindowPickup
 
-__all__ = ["Certificate", "Delivery", "OutboundMessage", "Visit"]
+__all__ = [
+    "Certificate",
+    "Compartment",
+    "Delivery",
+    "Locker",
+    "LockerDeposit",
+    "OutboundMessage",
+    "Visit",
+    "WindowPickup",
+]

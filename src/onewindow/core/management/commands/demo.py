@@ -87,6 +87,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<18} {role:<12} {dept}  [{state}]")
         self._signing_key()
         from onewindow.cases.demo import load_demo_cases
+        from onewindow.delivery.demo import load_demo_lockers
+
+        locker = load_demo_lockers()
+        if locker is not None:
+            self.stdout.write(
+                f"\nDemo locker: {locker.name} ({locker.compartments.count()} compartments), "
+                f"kiosk /kiosk/lockers/{locker.code}/"
+            )
 
         cases = load_demo_cases()
         self.stdout.write(f"\nDemo cases: {len(cases) or 'kept'}")

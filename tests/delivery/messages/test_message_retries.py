@@ -13,7 +13,7 @@ from onewindow.core.models import AuditEntry
 from onewindow.delivery.constants import MessageChannel, MessageState
 from onewindow.delivery.models import OutboundMessage
 from onewindow.delivery.notify import tell_applicant
-from tests.delivery.conftest import queued_sends, run_worker
+from tests.delivery.messages.conftest import queued_sends, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,0 +1,434 @@
+"""Smart lockers (智慧政务自助取件柜): the clerk deposits a result into a free compartment, the
+applicant opens it at the cabinet with the code sent by SMS, and what nobody collects is first
+reminded, then returned to the window.
+
+Claiming a compartment is atomic: on PostgreSQL the free compartment is read with `FOR UPDATE
+SKIP LOCKED` (a second clerk at the same moment gets the next free one, never the same), then
+taken by a conditional UPDATE (`… WHERE state = 'free'`), which also holds on SQLite, whose
+IMMEDIATE transactions serialise writers anyway.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Value, When
+from django.utils import timezone
+
+from onewindow.cases.actions.common import lock_case, record
+from onewindow.cases.constants import CaseState, MaterialStatus
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found
+from onewindow.cases.permissions import is_clerk
+from onewindow.catalog.constants import DeliveryMethod
+from onewindow.core import audit
+from onewindow.delivery import codes
+from onewindow.delivery.actions.pickup import require_issued_delivery, start_window_pickup
+from onewindow.delivery.constants import (
+    SIZE_ORDER,
+    CompartmentSize,
+    CompartmentState,
+    DeliveryState,
+)
+from onewindow.delivery.errors import (
+    bad_code_format,
+    code_expired,
+    code_used,
+    tolerated_outstanding,
+    wrong_code,
+)
+from onewindow.delivery.lockers.drivers import DriverError, driver_for
+from onewindow.delivery.models import Compartment, Delivery, Locker, LockerDeposit
+from onewindow.delivery.notify import tell_applicant
+
+CODE_TRIES = 20
+
+
+def _size_rank():
+    return When_(
+        *[When(size=size, then=Value(rank)) for rank, size in enumerate(SIZE_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
+def fitting_sizes(size):
+    """The sizes a result of `size` fits in: that size and every larger one."""
+    return SIZE_ORDER[SIZE_ORDER.index(size) :] if size else list(SIZE_ORDER)
+
+
+def _size_names(sizes):
+    return "、".join(str(CompartmentSize(s).label) for s in sizes), "/".join(sizes)
+
+
+def locker_full(locker, sizes):
+    names, letters = _size_names(sizes)
+    free = dict(
+        (row["size"], row["n"])
+        for row in locker.compartments.filter(state=CompartmentState.FREE)
+        .values("size")
+        .annotate(n=Count("id"))
+    )
+    other = [f"{CompartmentSize(s).label} {free[s]} 个" for s in SIZE_ORDER if free.get(s)]
+    other_zh = f"；尚有空闲：{'、'.join(other)}" if other else ""
+    return CaseActionError(
+        "locker_full",
+        f"取件柜已满：{locker.name}没有空闲的{names}{other_zh}。请改存其他取件柜或窗口领取 / "
+        f"The locker is full: no free {letters} compartment in {locker.code}",
+        detail=[{"type": "full", "loc": ["size"], "msg": letters, "ctx": {"free": free}}],
+    )
+
+
+def _claim(locker, size):
+    """A free compartment of a fitting size, smallest first, taken for this transaction."""
+    sizes = fitting_sizes(size)
+    for _ in range(5):
+        candidate = (
+            Compartment.objects.select_for_update(skip_locked=True)
+            .filter(locker=locker, state=CompartmentState.FREE, size__in=sizes)
+            .annotate(rank=_size_rank())
+            .order_by("rank", "number")
+            .first()
+        )
+        if candidate is None:
+            raise locker_full(locker, sizes)
+        taken = Compartment.objects.filter(pk=candidate.pk, state=CompartmentState.FREE).update(
+            state=CompartmentState.OCCUPIED
+        )
+        if taken:
+            candidate.state = CompartmentState.OCCUPIED
+            return candidate
+    raise locker_full(locker, sizes)
+
+
+def _claim_named(locker, compartment, size):
+    number = compartment.number if isinstance(compartment, Compartment) else compartment
+    chosen = Compartment.objects.select_for_update().filter(locker=locker, number=number).first()
+    if chosen is None:
+        raise invalid_input(
+            "compartment",
+            f"{locker.name}没有第 {number} 号格口 / Locker {locker.code} has no compartment {number}",
+        )
+    if chosen.state == CompartmentState.OUT_OF_SERVICE:
+        raise CaseActionError(
+            "compartment_out_of_service",
+            f"第 {number} 号格口已停用 / Compartment {number} is out of service",
+        )
+    if size and chosen.size not in fitting_sizes(size):
+        raise invalid_input(
+            "compartment",
+            f"第 {number} 号格口是{chosen.get_size_display()}，放不下{CompartmentSize(size).label}的"
+            f"材料 / Compartment {number} ({chosen.size}) is smaller than {size}",
+        )
+    taken = Compartment.objects.filter(pk=chosen.pk, state=CompartmentState.FREE).update(
+        state=CompartmentState.OCCUPIED
+    )
+    if not taken:
+        raise CaseActionError(
+            "compartment_taken",
+            f"第 {number} 号格口已被占用，请选择其他格口 / Compartment {number} is taken",
+        )
+    chosen.state = CompartmentState.OCCUPIED
+    return chosen
+
+
+def _until_text(moment):
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日{local:%H:%M}"
+
+
+@transaction.atomic
+def do_deposit_in_locker(
+    case, *, locker, size=None, compartment=None, acting_user, client_address=None
+):
+    """ISSUED result into a locker: a free compartment of `size` or larger (or the `compartment`
+    named), a 6-digit code by SMS, the delivery IN_LOCKER. Returns the LockerDeposit, with the
+    code in clear as `.code` (never stored)."""
+    if not is_clerk(acting_user):
+        raise forbidden()
+    if size and size not in CompartmentSize.values:
+        raise invalid_input("size", "格口尺寸应为 S、M 或 L / Size must be S, M or L")
+    case = lock_case(case)
+    delivery = require_issued_delivery(case)
+    if DeliveryMethod.LOCKER not in (case.item.delivery_methods or []):
+        raise CaseActionError(
+            "method_not_allowed",
+            "该事项不允许通过自助取件柜送达 / This item cannot be delivered through a locker",
+            status=422,
+        )
+    if delivery.method != DeliveryMethod.LOCKER:
+        raise CaseActionError(
+            "method_not_chosen",
+            f"申请人选择的送达方式是“{delivery.get_method_display()}”，不能放入取件柜 / "
+            f"The applicant chose '{delivery.method}', not a locker",
+        )
+    if delivery.state != DeliveryState.READY:
+        raise CaseActionError(
+            "not_ready",
+            f"送达状态为“{delivery.get_state_display()}”，不能入柜 / The result is "
+            f"'{delivery.state}', it cannot go into a locker",
+        )
+    if (
+        case.supplement_due is not None
+        and case.materials.filter(status=MaterialStatus.TOLERATED).exists()
+    ):
+        raise tolerated_outstanding()
+    locker = Locker.objects.filter(pk=getattr(locker, "pk", locker)).first()
+    if locker is None:
+        raise not_found("取件柜不存在 / Locker not found")
+    if not locker.active:
+        raise CaseActionError("locker_inactive", f"{locker.name}已停用 / The locker is not in use")
+    chosen = _claim_named(locker, compartment, size) if compartment else _claim(locker, size)
+    now = timezone.now()
+    expires = now + timedelta(days=settings.ONEWINDOW_LOCKER_RETURN_DAYS)
+    deposit, code = _new_deposit(
+        delivery=delivery,
+        compartment=chosen,
+        locker=locker,
+        expires_at=expires,
+        deposited_at=now,
+        deposited_by=acting_user,
+    )
+    delivery.state = DeliveryState.IN_LOCKER
+    delivery.save(update_fields=["state", "updated_at"])
+    record(
+        case,
+        "deposit_in_locker",
+        acting_user=acting_user,
+        from_state=case.state,
+        client_address=client_address,
+        locker=locker.code,
+        compartment=chosen.number,
+        until=expires.isoformat(),
+    )
+    tell_applicant(
+        case,
+        "locker_code",
+        event_key=f"locker_code:{deposit.pk}",
+        context={
+            "locker": locker.name,
+            "compartment": chosen.number,
+            "code": code,
+            "until": _until_text(expires),
+        },
+    )
+    deposit.code = code
+    return deposit
+
+
+def _new_deposit(**values):
+    """A deposit with a code no other waiting result of that cabinet has."""
+    locker = values["locker"]
+    for _ in range(CODE_TRIES):
+        code = codes.new_code()
+        digest = codes.code_hash(f"locker:{locker.pk}", code)
+        try:
+            with transaction.atomic():
+                return LockerDeposit.objects.create(code_hash=digest, **values), code
+        except IntegrityError:
+            continue  # that code is waiting in this cabinet already: draw another
+    raise CaseActionError("no_code", "无法生成取件码，请重试 / Could not draw a code, try again")
+
+
+# --- the kiosk --------------------------------------------------------------------------------
+
+
+def _locked_out(locker):
+    until = timezone.localtime(locker.locked_until)
+    return CaseActionError(
+        "locked_out",
+        f"输错次数过多，本柜暂停输入取件码至 {until:%H:%M}，请稍后再试或到窗口求助 / Too many "
+        f"wrong codes: code entry at this locker is locked until {until:%H:%M}",
+        status=429,
+        detail=[{"type": "locked", "loc": ["code"], "msg": locker.locked_until.isoformat()}],
+    )
+
+
+def _count_failure(locker, now):
+    """One more wrong code at this cabinet; the error to show (attempts left, or locked)."""
+    window = timedelta(minutes=settings.ONEWINDOW_LOCKER_LOCKOUT_MINUTES)
+    if locker.first_failed_at is None or locker.first_failed_at <= now - window:
+        locker.failed_attempts, locker.first_failed_at = 0, now
+    locker.failed_attempts += 1
+    left = settings.ONEWINDOW_LOCKER_MAX_ATTEMPTS - locker.failed_attempts
+    if left <= 0:
+        locker.locked_until = now + window
+        locker.failed_attempts, locker.first_failed_at = 0, None
+        locker.save(update_fields=["failed_attempts", "first_failed_at", "locked_until"])
+        audit.record(
+            action="locker_locked_out",
+            obj=locker,
+            details={"locker": locker.code, "until": locker.locked_until.isoformat()},
+        )
+        return _locked_out(locker)
+    locker.save(update_fields=["failed_attempts", "first_failed_at"])
+    return wrong_code(
+        f"取件码不正确，还可尝试 {left} 次 / Wrong code: {left} attempts left",
+    )
+
+
+def do_collect_from_locker(locker, *, code, client_address=None):
+    """The applicant typed `code` at the cabinet: open the compartment, the case is DELIVERED.
+
+    A wrong code counts against the cabinet (its count is committed, then the error raised); the
+    fifth within the lock-out time locks code entry there. No visit: a locker costs none."""
+    error = None
+    with transaction.atomic():
+        locker = Locker.objects.select_for_update().filter(pk=getattr(locker, "pk", locker)).first()
+        if locker is None or not locker.active:
+            raise not_found("取件柜不存在 / Locker not found")
+        now = timezone.now()
+        if locker.locked_until is not None and locker.locked_until > now:
+            raise _locked_out(locker)
+        typed = codes.normalise(code)
+        if typed is None:
+            raise bad_code_format()
+        digest = codes.code_hash(f"locker:{locker.pk}", typed)
+        deposit = (
+            LockerDeposit.objects.select_for_update(of=("self",))
+            .select_related("compartment", "delivery")
+            .filter(
+                locker=locker, code_hash=digest, collected_at__isnull=True, returned_at__isnull=True
+            )
+            .first()
+        )
+        if deposit is None:
+            earlier = (
+                LockerDeposit.objects.filter(locker=locker, code_hash=digest)
+                .order_by("-deposited_at")
+                .first()
+            )
+            if earlier is not None and earlier.collected_at is not None:
+                raise code_used(earlier.collected_at)
+            if earlier is not None:
+                raise CaseActionError(
+                    "code_returned",
+                    "逾期未取，结果已退回窗口，请凭短信中的领取码到窗口领取 / Not collected in "
+                    "time: the result went back to the window, collect it there with the new code",
+                    status=410,
+                )
+            error = _count_failure(locker, now)
+        elif deposit.expires_at <= now:
+            raise code_expired(deposit.expires_at)
+        else:
+            _open_and_deliver(locker, deposit, now, client_address)
+    if error is not None:
+        raise error
+    return deposit
+
+
+def _open_and_deliver(locker, deposit, now, client_address):
+    case = lock_case(deposit.delivery.case_id)
+    compartment = deposit.compartment
+    try:
+        driver_for(locker).open(compartment)
+    except DriverError as exc:
+        raise CaseActionError(
+            "locker_fault",
+            "柜门未能打开，请联系窗口工作人员 / The door did not open, please ask at the window",
+            status=503,
+        ) from exc
+    compartment.state = CompartmentState.FREE
+    compartment.save(update_fields=["state"])
+    deposit.collected_at = now
+    deposit.save(update_fields=["collected_at"])
+    delivery = deposit.delivery
+    delivery.state, delivery.delivered_at = DeliveryState.DELIVERED, now
+    delivery.save(update_fields=["state", "delivered_at", "updated_at"])
+    from_state = case.state
+    case.state, case.collected_at = CaseState.DELIVERED, now
+    case.collected_by = f"{locker.name}（自助取件）"[:60]
+    case.save(update_fields=["state", "collected_at", "collected_by", "updated_at"])
+    if locker.failed_attempts:
+        locker.failed_attempts, locker.first_failed_at = 0, None
+        locker.save(update_fields=["failed_attempts", "first_failed_at"])
+    record(
+        case,
+        "collect_from_locker",
+        acting_user=None,
+        from_state=from_state,
+        client_address=client_address,
+        locker=locker.code,
+        compartment=compartment.number,
+    )
+    tell_applicant(case, "delivered", event_key=f"delivered:{delivery.pk}")
+
+
+# --- uncollected results ----------------------------------------------------------------------
+
+
+def do_remind_and_return(*, now=None):
+    """Remind applicants whose result waits past ONEWINDOW_LOCKER_REMIND_DAYS; return to the
+    window what waits past ONEWINDOW_LOCKER_RETURN_DAYS (compartment freed, Delivery RETURNED, a
+    new window pickup code). One transaction per deposit; rows another worker holds are skipped.
+    Returns (reminded, returned) counts."""
+    now = now or timezone.now()
+    waiting = LockerDeposit.objects.filter(collected_at__isnull=True, returned_at__isnull=True)
+    remind_before = now - timedelta(days=settings.ONEWINDOW_LOCKER_REMIND_DAYS)
+    reminded = returned = 0
+    for pk in waiting.filter(expires_at__lte=now).values_list("pk", flat=True):
+        returned += _return_one(pk, now)
+    for pk in waiting.filter(
+        reminded_at__isnull=True, deposited_at__lte=remind_before, expires_at__gt=now
+    ).values_list("pk", flat=True):
+        reminded += _remind_one(pk, now)
+    return reminded, returned
+
+
+def _locked_deposit(pk):
+    return (
+        LockerDeposit.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("locker", "compartment", "delivery")
+        .filter(pk=pk, collected_at__isnull=True, returned_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def _remind_one(pk, now):
+    deposit = _locked_deposit(pk)
+    if deposit is None or deposit.reminded_at is not None:
+        return 0
+    deposit.reminded_at = now
+    deposit.save(update_fields=["reminded_at"])
+    case = deposit.delivery.case
+    tell_applicant(
+        case,
+        "locker_reminder",
+        event_key=f"locker_reminder:{deposit.pk}",
+        context={
+            "locker": deposit.locker.name,
+            "compartment": deposit.compartment.number,
+            "until": _until_text(deposit.expires_at),
+        },
+    )
+    return 1
+
+
+@transaction.atomic
+def _return_one(pk, now):
+    deposit = _locked_deposit(pk)
+    if deposit is None:
+        return 0
+    case = lock_case(deposit.delivery.case_id)
+    delivery = Delivery.objects.select_for_update().get(pk=deposit.delivery_id)
+    deposit.returned_at = now
+    deposit.save(update_fields=["returned_at"])
+    Compartment.objects.filter(pk=deposit.compartment_id).update(state=CompartmentState.FREE)
+    delivery.state = DeliveryState.RETURNED
+    delivery.save(update_fields=["state", "updated_at"])
+    delivery.case = case
+    record(
+        case,
+        "return_from_locker",
+        acting_user=None,
+        from_state=case.state,
+        locker=deposit.locker.code,
+        compartment=deposit.compartment.number,
+    )
+    start_window_pickup(
+        delivery,
+        place=deposit.locker.service_point,
+        event_key=f"ready_for_pickup:{delivery.pk}:returned:{deposit.pk}",
+        now=now,
+    )
+    return 1

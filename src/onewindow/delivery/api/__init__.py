@@ -1,0 +1,7 @@
+"""The delivery app's API: certificates and their verification, lockers and the kiosk."""
+
+from onewindow.delivery.api.certificates import router as certificates_router
+from onewindow.delivery.api.lockers import kiosk_router
+from onewindow.delivery.api.lockers import router as delivery_router
+
+__all__ = ["certificates_router", "delivery_router", "kiosk_router"]

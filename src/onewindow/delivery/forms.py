@@ -1,0 +1,55 @@
+"""Forms of the window's delivery steps: hand-over, locker deposit. Shape only; actions decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.delivery.constants import CollectorKind, CompartmentSize
+
+
+class HandOverForm(forms.Form):
+    pickup_code = forms.CharField(max_length=12, label=_("领取码"))
+    collector_kind = forms.ChoiceField(
+        choices=CollectorKind.choices, initial=CollectorKind.APPLICANT, label=_("领取人身份")
+    )
+    collector_name = forms.CharField(max_length=60, required=False, label=_("领取人姓名"))
+    collector_id_number = forms.CharField(max_length=18, label=_("领取人身份证号码"))
+    authorisation_reference = forms.CharField(
+        max_length=100, required=False, label=_("授权委托书编号")
+    )
+    authorisation_scan = forms.FileField(required=False, label=_("授权委托书扫描件"))
+
+    # Where an action's error detail (loc) goes on this form.
+    FIELDS = {
+        "pickup_code": "pickup_code",
+        "collector.id_number": "collector_id_number",
+        "collector.name": "collector_name",
+        "collector.kind": "collector_kind",
+        "collector.authorisation": "authorisation_reference",
+    }
+
+
+class DepositForm(forms.Form):
+    locker = forms.ModelChoiceField(queryset=None, label=_("取件柜"), empty_label=None)
+    size = forms.ChoiceField(
+        choices=[("", _("自动（最小可用）")), *CompartmentSize.choices],
+        required=False,
+        label=_("材料尺寸"),
+    )
+    compartment = forms.IntegerField(
+        min_value=1, max_value=999, required=False, label=_("指定格口号")
+    )
+
+    FIELDS = {"size": "size", "compartment": "compartment"}
+
+    def __init__(self, *args, lockers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["locker"].queryset = lockers
+
+
+def place_errors(form, error):
+    """Put an action error's per-field details next to the fields they name."""
+    for detail in error.detail or []:
+        key = ".".join(str(part) for part in detail.get("loc", []))
+        field = form.FIELDS.get(key)
+        if field:
+            form.add_error(field, error.message)

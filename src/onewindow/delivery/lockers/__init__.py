@@ -1,0 +1,1 @@
+"""Smart locker hardware: the driver interface that opens a compartment."""

@@ -1,0 +1,37 @@
+"""The touch screen of a smart locker (智慧政务自助取件柜): the applicant types the code from the
+SMS on a big keypad and the compartment opens. Public: no sign-in at a cabinet; guessing is held
+back by the cabinet's lock-out (five wrong codes, 15 minutes)."""
+
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from onewindow.cases.errors import CaseActionError
+from onewindow.core.ratelimit import client_address
+from onewindow.delivery.actions import do_collect_from_locker
+from onewindow.delivery.models import Locker
+
+# Seconds the "opened" screen stays before the keypad comes back for the next person.
+RESET_SECONDS = 30
+
+
+def locker(request, code):
+    cabinet = get_object_or_404(
+        Locker.objects.select_related("service_point"), code=code, active=True
+    )
+    context = {"locker": cabinet, "reset_seconds": RESET_SECONDS}
+    status = 200
+    if request.method == "POST":
+        try:
+            deposit = do_collect_from_locker(
+                cabinet, code=request.POST.get("code", ""), client_address=client_address(request)
+            )
+        except CaseActionError as error:
+            context.update(error=error.message, error_code=error.code)
+            status = error.status
+            cabinet.refresh_from_db()
+        else:
+            context["opened"] = deposit.compartment
+    locked = cabinet.locked_until is not None and cabinet.locked_until > timezone.now()
+    context["locked_until"] = cabinet.locked_until if locked else None
+    context["compartments"] = list(cabinet.compartments.order_by("number"))
+    return render(request, "kiosk/locker.html", context, status=status)
