@@ -6,6 +6,7 @@ from ninja.renderers import JSONRenderer
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core import api_errors
+from onewindow.delivery.api import router as delivery_router
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -35,4 +36,6 @@ api = OneWindowAPI(
 )
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)
+# The delivery of a case: /api/cases/{id}/delivery.
+api.add_router("/cases/", delivery_router)
 api_errors.install(api)

@@ -31,3 +31,49 @@ class MessageState(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+class ShipmentState(models.TextChoices):
+    """A mailed result (EMS) on its way, as the courier's tracking events tell it."""
+
+    CREATED = "created", _("已下单")
+    IN_TRANSIT = "in_transit", _("运输中")
+    DELIVERED = "delivered", _("已签收")
+    RETURNED = "returned", _("已退回")
+
+
+class TrackingCode(models.TextChoices):
+    """What a courier's tracking event says happened to the shipment."""
+
+    COLLECTED = "collected", _("已揽收")
+    IN_TRANSIT = "in_transit", _("运输中")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("派送中")
+    DELIVERED = "delivered", _("已签收")
+    RETURNED = "returned", _("已退回")
+
+
+# The shipment state each tracking code leads to, and the order of those states: an event that
+# arrives late (in transit after delivered) never moves a shipment back.
+SHIPMENT_STATE_FOR_CODE = {
+    TrackingCode.COLLECTED: ShipmentState.IN_TRANSIT,
+    TrackingCode.IN_TRANSIT: ShipmentState.IN_TRANSIT,
+    TrackingCode.OUT_FOR_DELIVERY: ShipmentState.IN_TRANSIT,
+    TrackingCode.DELIVERED: ShipmentState.DELIVERED,
+    TrackingCode.RETURNED: ShipmentState.RETURNED,
+}
+SHIPMENT_STATE_RANK = {
+    ShipmentState.CREATED: 0,
+    ShipmentState.IN_TRANSIT: 1,
+    ShipmentState.DELIVERED: 2,
+    ShipmentState.RETURNED: 2,
+}
+
+
+class WebhookRefusal(models.TextChoices):
+    """Why a call to the courier webhook was refused."""
+
+    MISSING_SIGNATURE = "missing_signature", _("缺少签名")
+    BAD_SIGNATURE = "bad_signature", _("签名错误")
+    STALE_TIMESTAMP = "stale_timestamp", _("时间戳超出允许范围")
+    INVALID_EVENT = "invalid_event", _("事件内容无效")
+    UNKNOWN_SHIPMENT = "unknown_shipment", _("未知运单号")

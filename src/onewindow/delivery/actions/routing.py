@@ -5,6 +5,13 @@ the mail branch (shipment through the courier adapter, after commit). A locker w
 to deposit the result.
 """
 
+from onewindow.catalog.constants import DeliveryMethod
+
 
 def result_ready(delivery, *, acting_user=None):
     """Called inside do_issue_result's transaction, with the delivery locked."""
+    if delivery.method == DeliveryMethod.MAIL:
+        from onewindow.delivery.actions.mail import ship_after_commit
+
+        # Booked by a background task once this transaction commits (the courier is remote).
+        ship_after_commit(delivery)
