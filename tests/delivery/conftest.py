@@ -89,6 +89,8 @@ def courier_settings(settings):
     settings.ONEWINDOW_COURIER_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.ONEWINDOW_COURIER_KEY = COURIER_KEY
     settings.ONEWINDOW_COURIER_WEBHOOK_TOLERANCE = 300
+    # Nothing listens on the discard port: tests that want the events point this at a server.
+    settings.ONEWINDOW_COURIER_WEBHOOK_URL = "http://127.0.0.1:9/api/delivery/courier/webhook"
     return settings
 
 
