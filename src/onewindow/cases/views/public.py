@@ -15,6 +15,7 @@ from onewindow.cases.constants import ApplicantKind, CaseState
 from onewindow.cases.forms import ProgressQueryForm
 from onewindow.cases.queries import current_step, find_for_progress, public_timeline
 from onewindow.core import ratelimit
+from onewindow.delivery.pages import public_context as delivery_context
 
 LOOKUPS_PER_WINDOW = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
 WINDOW_SECONDS = 60
@@ -49,6 +50,7 @@ def _result(case):
         "timeline": public_timeline(case),
         "road_position": ROAD_POSITION.get(case.state),
         "paused": case.state == CaseState.SUSPENDED,
+        **delivery_context(case),
     }
 
 
