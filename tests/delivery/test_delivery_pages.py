@@ -37,7 +37,7 @@ def test_the_case_page_offers_the_methods_the_item_allows(
 ):
     page = at_window.get(case_page(accepted_case)).content.decode()
 
-    assert 'action="/window/cases/%d/delivery/"' % accepted_case.pk in page
+    assert f'action="/window/cases/{accepted_case.pk}/delivery/"' in page
     for label in ("窗口领取", "自助取件柜", "邮政寄递（EMS）"):
         assert label in page
     assert 'name="district"' in page
@@ -115,7 +115,7 @@ def test_the_case_page_shows_the_tracking_and_closes_the_choice(at_window, maile
 
     assert "EMS4440000001CN" in page and "广州邮件处理中心" in page and "运输中" in page
     assert "2026-12-01 10:00" in page
-    assert 'action="/window/cases/%d/delivery/"' % mailed_case.pk not in page
+    assert f'action="/window/cases/{mailed_case.pk}/delivery/"' not in page
 
 
 def test_the_public_progress_page_shows_the_tracking_but_not_the_address(client, mailed_case):
