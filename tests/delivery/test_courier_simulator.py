@@ -3,9 +3,15 @@ full address, a repeated reference gets the same parcel, and the tracking events
 signed so that the platform's check accepts them."""
 
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -151,3 +157,40 @@ def test_a_refusing_webhook_is_not_retried_but_a_failing_one_is(simulator):
     assert len(failing.requests) == 4 * 3  # three attempts per event
     events = simulator.shipments[two["tracking_number"]]["events"]
     assert events[0]["webhook_statuses"] == [503, 503, 503]
+
+
+def test_the_management_command_runs_the_simulator(receiver):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "ONEWINDOW_COURIER_KEY": KEY,
+        "ONEWINDOW_COURIER_WEBHOOK_SECRET": SECRET,
+        "ONEWINDOW_COURIER_URL": f"http://127.0.0.1:{port}",
+    }
+    command = [Path(sys.executable).parent / "onewindow", "courier_simulator", "--interval", "0.05"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert (
+            process.stdout.readline()
+            .decode()
+            .startswith(f"Courier simulator: http://127.0.0.1:{port}")
+        )
+
+        class Running:
+            url = f"http://127.0.0.1:{port}"
+
+        status, _ = call(Running, "POST", "/v1/shipments", booking(receiver))
+        assert status == 201
+        deadline = time.monotonic() + 20
+        while len(receiver.requests) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [r.json()["code"] for r in receiver.requests][-1] == "delivered"
+        last = receiver.requests[-1]
+        assert last.headers["x-courier-signature"] == signing.sign(
+            SECRET, last.headers["x-courier-timestamp"], last.body
+        )
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

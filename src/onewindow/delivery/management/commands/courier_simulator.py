@@ -45,6 +45,7 @@ class Command(BaseCommand):
             log=lambda message: self.stderr.write(f"courier simulator: {message}"),
         )
         self.stdout.write(f"Courier simulator: {simulator.url} (events every {interval:g} s)")
+        self.stdout.flush()
         try:
             simulator.serve_forever()
         except KeyboardInterrupt:
