@@ -226,3 +226,18 @@ def test_a_returned_parcel_goes_back_to_the_window(client, shipment):
     assert delivery.state == DeliveryState.RETURNED
     assert delivery.case.state == CaseState.ISSUED
     assert AuditEntry.objects.filter(action="mail_returned").exists()
+
+
+def test_operators_see_refused_calls_and_shipments_in_the_admin(client, shipment):
+    from tests.factories import UserFactory
+
+    post(client, event(), secret="wrong")
+    admin_user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+
+    refused_page = client.get("/admin/delivery/refusedwebhookcall/").content.decode()
+    shipment_page = client.get(f"/admin/delivery/shipment/{shipment.pk}/change/").content.decode()
+
+    assert "签名错误" in refused_page and "127.0.0.1" in refused_page
+    assert TRACKING_NUMBER in shipment_page
+    assert client.get("/admin/delivery/refusedwebhookcall/add/").status_code == 403

@@ -197,14 +197,19 @@ def test_the_choice_waits_for_acceptance(accept, mail_item, clerk, citizen):
     nothing_written(intake)
 
 
-@pytest.mark.parametrize("state", [DeliveryState.SHIPPED, DeliveryState.IN_LOCKER])
-def test_the_choice_is_closed_once_the_result_has_left(accepted_case, clerk, state):
+@pytest.mark.parametrize(
+    ("state", "label"), [(DeliveryState.SHIPPED, "已寄出"), (DeliveryState.IN_LOCKER, "已入柜")]
+)
+def test_the_choice_is_closed_once_the_result_has_left(accepted_case, clerk, state, label):
     Delivery.objects.create(case=accepted_case, method="locker", state=state)
 
     error = refused(accepted_case, clerk)
 
     assert (error.status, error.code) == (409, "delivery_under_way")
-    assert error.message.startswith("结果已")
+    assert error.message == (
+        f"结果{label}，不能再更改送达方式 / "
+        f"The result has already left ({state}): the delivery method cannot change"
+    )
     delivery = Delivery.objects.get(case=accepted_case)
     assert delivery.method == "locker" and not MailAddress.objects.exists()
 

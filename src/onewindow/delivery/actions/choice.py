@@ -35,7 +35,7 @@ def method_not_allowed():
 def result_has_left(delivery):
     return CaseActionError(
         "delivery_under_way",
-        f"结果已{delivery.get_state_display()}，不能再更改送达方式 / "
+        f"结果{delivery.get_state_display()}，不能再更改送达方式 / "
         f"The result has already left ({delivery.state}): the delivery method cannot change",
         status=409,
     )
