@@ -113,3 +113,46 @@ def test_switching_an_issued_result_to_mail_books_it(
     run_tasks()
 
     assert Shipment.objects.get().delivery.case_id == case.pk
+
+
+def test_a_parcel_that_came_back_can_be_mailed_again(
+    issued_by_mail, courier_simulator, clerk, django_capture_on_commit_callbacks
+):
+    from onewindow.delivery.actions.mail import do_record_tracking_event, tracking_input
+
+    first = create_shipment.call(issued_by_mail.pk)["tracking_number"]
+    do_record_tracking_event(
+        tracking_input(
+            {
+                "event_id": "back",
+                "tracking_number": first,
+                "code": "returned",
+                "occurred_at": "2026-12-03T10:00:00+08:00",
+            }
+        )
+    )
+    issued_by_mail.refresh_from_db()
+    assert issued_by_mail.state == DeliveryState.RETURNED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_choose_delivery(
+            issued_by_mail.case,
+            method="mail",
+            address={**ADDRESS, "street": "淡水街道人民四路 8 号"},
+            acting_user=clerk,
+        )
+    run_tasks()
+
+    second = Shipment.objects.exclude(tracking_number=first).get()
+    assert second.state == "created"
+    assert courier_simulator.shipments[second.tracking_number]["address"]["street"] == (
+        "淡水街道人民四路 8 号"
+    )
+    assert courier_simulator.shipments[second.tracking_number]["reference"].endswith("-2")
+    issued_by_mail.refresh_from_db()
+    assert issued_by_mail.state == DeliveryState.SHIPPED
+    shipped = OutboundMessage.objects.filter(template="shipped").order_by("id")
+    assert [m.body.split("运单号")[1] for m in shipped] == [
+        f"{first}。",
+        f"{second.tracking_number}。",
+    ]

@@ -30,8 +30,10 @@ class Courier(Protocol):
 
 def reference(delivery):
     """Our reference for a delivery's shipment. The courier answers a repeated reference with
-    the shipment it already made, so a retry after a lost answer never books two parcels."""
-    return f"onewindow-delivery-{delivery.pk}"
+    the shipment it already made, so a retry after a lost answer never books two parcels; a
+    parcel sent again after one came back gets the next number."""
+    earlier = delivery.shipments.count()
+    return f"onewindow-delivery-{delivery.pk}" + (f"-{earlier + 1}" if earlier else "")
 
 
 class HTTPCourier:

@@ -70,6 +70,11 @@ def do_choose_delivery(case, *, method, address=None, acting_user, client_addres
         delivery.method = method
         delivery.save(update_fields=["method", "updated_at"])
     delivery.case = case
+    returned = delivery.state == DeliveryState.RETURNED and case.state == CaseState.ISSUED
+    if returned:
+        # Back at the window: ready to go again, the way now chosen.
+        delivery.state = DeliveryState.READY
+        delivery.save(update_fields=["state", "updated_at"])
     if checked is not None:
         MailAddress.objects.update_or_create(delivery=delivery, defaults=checked.as_dict())
     else:
@@ -87,6 +92,6 @@ def do_choose_delivery(case, *, method, address=None, acting_user, client_addres
         **details,
     )
     if case.state == CaseState.ISSUED and delivery.state == DeliveryState.READY:
-        if method != previous or method == DeliveryMethod.MAIL:
+        if returned or method != previous or method == DeliveryMethod.MAIL:
             routing.result_ready(delivery, acting_user=acting_user)
     return delivery

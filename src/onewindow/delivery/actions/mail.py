@@ -53,7 +53,7 @@ def do_create_shipment(delivery_id, *, courier):
     delivery = Delivery.objects.select_related("case").filter(pk=delivery_id).first()
     if delivery is None:
         return None
-    existing = delivery.shipments.first()
+    existing = _current_shipment(delivery)
     if existing is not None:
         return existing
     address = MailAddress.objects.filter(delivery=delivery).first()
@@ -72,7 +72,7 @@ def _record_shipment(delivery_id, tracking_number, *, courier_code):
     case_id = Delivery.objects.filter(pk=delivery_id).values_list("case_id", flat=True).get()
     case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    existing = delivery.shipments.first()
+    existing = _current_shipment(delivery)
     if existing is not None:
         # Another worker booked it while the courier answered us (with the same number).
         return existing
@@ -96,13 +96,20 @@ def _record_shipment(delivery_id, tracking_number, *, courier_code):
         courier=courier_code,
         tracking_number=tracking_number,
     )
+    # A parcel sent again after one came back is another event to tell.
+    again = delivery.shipments.exclude(pk=shipment.pk).exists()
     tell_applicant(
         case,
         "shipped",
-        event_key=f"shipped:{delivery.pk}",
+        event_key=f"shipped:{delivery.pk}:{shipment.pk}" if again else f"shipped:{delivery.pk}",
         context={"tracking_number": tracking_number},
     )
     return shipment
+
+
+def _current_shipment(delivery):
+    """The parcel on its way or signed for; one that came back does not count."""
+    return delivery.shipments.exclude(state=ShipmentState.RETURNED).first()
 
 
 @dataclass(frozen=True)
