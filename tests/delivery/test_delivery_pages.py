@@ -125,5 +125,7 @@ def test_the_public_progress_page_shows_the_tracking_but_not_the_address(client,
     page = response.content.decode()
     assert "邮寄进度" in page and "EMS4440000001CN" in page and "广州邮件处理中心" in page
     assert "结果已寄出" in page  # the step in the public timeline
+    now = page.split("当前环节")[1].split("</dd>")[0]
+    assert "结果已寄出" in now and "待领取" not in now
     assert "淡水街道" not in page and "516211" not in page and "13800138000" not in page
     cache.clear()
