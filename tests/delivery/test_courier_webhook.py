@@ -8,6 +8,7 @@ import logging
 import time
 
 import pytest
+from django.core.cache import cache
 
 from onewindow.cases.constants import CaseState
 from onewindow.core.models import AuditEntry
@@ -30,6 +31,13 @@ pytestmark = pytest.mark.django_db
 
 WEBHOOK = "/api/delivery/courier/webhook"
 TRACKING_NUMBER = "EMS1234567890CN"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_refusal_counter():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -241,3 +249,19 @@ def test_operators_see_refused_calls_and_shipments_in_the_admin(client, shipment
     assert "签名错误" in refused_page and "127.0.0.1" in refused_page
     assert TRACKING_NUMBER in shipment_page
     assert client.get("/admin/delivery/refusedwebhookcall/add/").status_code == 403
+
+
+def test_a_flood_of_bad_calls_is_logged_but_kept_only_up_to_a_limit(
+    client, shipment, monkeypatch, caplog
+):
+    from onewindow.delivery import webhook
+
+    monkeypatch.setattr(webhook, "REFUSALS_KEPT_PER_MINUTE", 3)
+    for _ in range(5):
+        response = post(client, event(), secret="wrong")
+        assert response.status_code == 401
+
+    assert RefusedWebhookCall.objects.count() == 3
+    assert caplog.text.count("courier webhook refused: bad_signature") == 5
+    assert caplog.text.count("not kept: too many refusals from this address") == 2
+    nothing_changed(shipment)

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from onewindow.cases.errors import CaseActionError
+from onewindow.core import ratelimit
 from onewindow.core.ratelimit import client_address
 from onewindow.delivery import signing
 from onewindow.delivery.actions.mail import do_record_tracking_event, tracking_input
@@ -26,6 +27,9 @@ from onewindow.delivery.models import RefusedWebhookCall
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+# Refusals kept per remote address and minute: a flood of bad calls is logged, but cannot fill
+# the table.
+REFUSALS_KEPT_PER_MINUTE = 60
 UNAUTHORIZED = {
     WebhookRefusal.MISSING_SIGNATURE: "缺少签名 / Missing signature",
     WebhookRefusal.BAD_SIGNATURE: "签名无效 / Invalid signature",
@@ -36,15 +40,24 @@ UNAUTHORIZED = {
 def _refuse(request, body, reason, status, message):
     digest = hashlib.sha256(body).hexdigest()
     address = client_address(request)
-    RefusedWebhookCall.objects.create(
-        remote_address=address, reason=reason, body_sha256=digest, body_size=len(body)
-    )
+    try:
+        ratelimit.check_request(
+            request, "courier_webhook_refusals", limit=REFUSALS_KEPT_PER_MINUTE, window_seconds=60
+        )
+    except ratelimit.RateLimited:
+        kept = False
+    else:
+        kept = True
+        RefusedWebhookCall.objects.create(
+            remote_address=address, reason=reason, body_sha256=digest, body_size=len(body)
+        )
     logger.warning(
-        "courier webhook refused: %s from %s (body sha256 %s, %s bytes)",
+        "courier webhook refused: %s from %s (body sha256 %s, %s bytes)%s",
         reason,
         address,
         digest,
         len(body),
+        "" if kept else " (not kept: too many refusals from this address)",
     )
     return JsonResponse(
         {"code": reason, "message": message},
