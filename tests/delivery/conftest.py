@@ -107,7 +107,8 @@ def courier_simulator(courier_settings):
 
 
 def run_tasks():
-    """Run every queued background task, as the db_worker does, then return."""
+    """Run every queued background task, as the db_worker does, then return. The worker closes
+    the database connection at the end: call it from transactional tests only."""
     call_command(
         "db_worker",
         "--batch",

@@ -51,6 +51,8 @@ def test_issuing_a_mail_result_queues_the_booking(issued_by_mail):
     assert issued_by_mail.state == DeliveryState.READY
 
 
+# The worker closes its connection when done, as a real one does: a transactional test.
+@pytest.mark.django_db(transaction=True)
 def test_a_courier_that_is_down_is_tried_again_later(issued_by_mail, courier_down):
     started = timezone.now()
 
@@ -100,6 +102,8 @@ def test_nothing_is_booked_when_the_applicant_switched_to_the_window(
     assert not Shipment.objects.exists() and courier_simulator.shipments == {}
 
 
+# The worker closes its connection when done, as a real one does: a transactional test.
+@pytest.mark.django_db(transaction=True)
 def test_switching_an_issued_result_to_mail_books_it(
     accepted_case, clerk, decide, courier_simulator, django_capture_on_commit_callbacks
 ):
@@ -115,6 +119,8 @@ def test_switching_an_issued_result_to_mail_books_it(
     assert Shipment.objects.get().delivery.case_id == case.pk
 
 
+# The worker closes its connection when done, as a real one does: a transactional test.
+@pytest.mark.django_db(transaction=True)
 def test_a_parcel_that_came_back_can_be_mailed_again(
     issued_by_mail, courier_simulator, clerk, django_capture_on_commit_callbacks
 ):
