@@ -265,3 +265,16 @@ def test_a_flood_of_bad_calls_is_logged_but_kept_only_up_to_a_limit(
     assert caplog.text.count("courier webhook refused: bad_signature") == 5
     assert caplog.text.count("not kept: too many refusals from this address") == 2
     nothing_changed(shipment)
+
+
+def test_an_event_costs_a_fixed_number_of_queries_and_a_replay_takes_no_lock(
+    client, shipment, django_assert_num_queries
+):
+    # Inside the transaction (a savepoint here, BEGIN/COMMIT in production): find the shipment,
+    # the duplicate check, lock case, delivery and shipment, check again under the locks, insert
+    # the event, update the shipment.
+    with django_assert_num_queries(2 + 8):
+        assert post(client, event()).json()["status"] == "stored"
+    # A replay: find the shipment and its stored event, nothing locked or written.
+    with django_assert_num_queries(2 + 2):
+        assert post(client, event()).json()["status"] == "duplicate"

@@ -175,6 +175,14 @@ def do_record_tracking_event(event):
     if found is None:
         raise unknown_shipment()
     shipment_id, delivery_id, case_id = found
+    # Stored events never change: a replay is answered without taking any lock.
+    stored = (
+        TrackingEvent.objects.filter(shipment_id=shipment_id, event_id=event.event_id)
+        .select_related("shipment")
+        .first()
+    )
+    if stored is not None:
+        return stored, False
     # Locks in the order every delivery action takes them: case, delivery, shipment.
     case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
     delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
