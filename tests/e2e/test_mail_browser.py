@@ -111,3 +111,4 @@ def test_clerk_records_mail_and_the_parcel_is_tracked_to_the_door(
     expect(page.locator(".tracking")).to_contain_text(shipment.tracking_number)
     expect(page.locator(".timeline").last).to_contain_text("邮件已签收")
     expect(page.locator("body")).not_to_contain_text("淡水街道")
+    page.screenshot(path=str(screenshots / "progress-mail-tracking.png"), full_page=True)
