@@ -133,3 +133,12 @@ class ApiClient:
     def upload(self, path, files, **headers):
         response = self.client.post(path, files, headers={**self.headers, **headers})
         return self._check(response, path, "post")
+
+    def put(self, path, data=None, **headers):
+        response = self.client.put(
+            path,
+            data if data is not None else {},
+            content_type="application/json",
+            headers={**self.headers, **headers},
+        )
+        return self._check(response, path, "put")

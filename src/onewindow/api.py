@@ -6,7 +6,12 @@ from ninja.renderers import JSONRenderer
 from onewindow.cases.api import router as cases_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core import api_errors
-from onewindow.delivery.api import certificates_router, delivery_router, kiosk_router
+from onewindow.delivery.api import (
+    case_delivery_router,
+    certificates_router,
+    delivery_router,
+    kiosk_router,
+)
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -39,4 +44,6 @@ api.add_router("/cases/", cases_router)
 api.add_router("/certificates/", certificates_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/kiosk/", kiosk_router)
+# The delivery of a case: /api/cases/{id}/delivery.
+api.add_router("/cases/", case_delivery_router)
 api_errors.install(api)

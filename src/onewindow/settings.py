@@ -226,3 +226,30 @@ ONEWINDOW_LOCKER_DRIVERS = env.dict(
     "ONEWINDOW_LOCKER_DRIVERS",
     default={"simulator": "onewindow.delivery.lockers.drivers.SimulatorDriver"},
 )
+
+# Mail delivery (EMS) through a courier's HTTP API. The default is the courier simulator on
+# loopback, which `onewindow serve` starts itself (ONEWINDOW_COURIER_SIMULATOR=false to stop it).
+ONEWINDOW_COURIER_URL = env.str("ONEWINDOW_COURIER_URL", default="http://127.0.0.1:8090")
+ONEWINDOW_COURIER_KEY = env.str("ONEWINDOW_COURIER_KEY", default="demo-courier-key")
+# Shared secret of the HMAC-SHA256 signature on the courier's tracking events (the webhook).
+DEMO_COURIER_WEBHOOK_SECRET = "demo-courier-webhook-secret"
+ONEWINDOW_COURIER_WEBHOOK_SECRET = env.str(
+    "ONEWINDOW_COURIER_WEBHOOK_SECRET", default=DEMO_COURIER_WEBHOOK_SECRET
+)
+if (
+    ONEWINDOW_MODE == "production"
+    and ONEWINDOW_COURIER_WEBHOOK_SECRET == DEMO_COURIER_WEBHOOK_SECRET
+):
+    raise ImproperlyConfigured("ONEWINDOW_COURIER_WEBHOOK_SECRET must be set in production.")
+# Where the courier posts tracking events: this site's webhook, as the courier reaches it.
+ONEWINDOW_COURIER_WEBHOOK_URL = env.str(
+    "ONEWINDOW_COURIER_WEBHOOK_URL", default="http://127.0.0.1:8000/api/delivery/courier/webhook"
+)
+# Seconds a signed webhook timestamp may differ from our clock (replays of old calls are refused).
+ONEWINDOW_COURIER_WEBHOOK_TOLERANCE = env.int("ONEWINDOW_COURIER_WEBHOOK_TOLERANCE", default=300)
+# Creating a shipment: attempts, and the first retry delay in seconds (doubling each time).
+ONEWINDOW_COURIER_ATTEMPTS = env.int("ONEWINDOW_COURIER_ATTEMPTS", default=5)
+ONEWINDOW_COURIER_RETRY_SECONDS = env.int("ONEWINDOW_COURIER_RETRY_SECONDS", default=30)
+ONEWINDOW_COURIER_SIMULATOR = env.bool("ONEWINDOW_COURIER_SIMULATOR", default=True)
+# Seconds between the simulator's tracking events (collected → in transit → out → delivered).
+ONEWINDOW_COURIER_SIMULATOR_INTERVAL = env.float("ONEWINDOW_COURIER_SIMULATOR_INTERVAL", default=20)

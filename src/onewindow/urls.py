@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from onewindow.api import api
 from onewindow.core import views as core_views
+from onewindow.delivery.webhook import courier_webhook
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("onewindow.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Signed by the courier, not signed in: a plain view before the API's session and tokens.
+    path("api/delivery/courier/webhook", courier_webhook, name="courier_webhook"),
     path("api/", api.urls),
     path("favicon.ico", RedirectView.as_view(url="/static/onewindow/favicon.svg")),
 ]

@@ -409,6 +409,8 @@ SIGNED_IN_ENDPOINTS = [
     ("post", "/api/cases/tasks/{market_task}/extensions", {"days": 1, "reason": "x"}),
     ("post", "/api/cases/extensions/{extension}/decision", {"approve": True}),
     ("get", "/api/cases/supervision", None),
+    ("put", "/api/cases/{case}/delivery", {"method": "window"}),
+    ("get", "/api/cases/{case}/delivery", None),
 ]
 
 
@@ -453,7 +455,7 @@ def test_anonymous_calls_are_not_authenticated_and_change_nothing(
         body = intake_body(world)
     before = snapshot()
 
-    response = api.get(path) if method == "get" else api.post(path, body)
+    response = api.get(path) if method == "get" else getattr(api, method)(path, body)
 
     assert response.status_code == 401
     assert response.json() == {

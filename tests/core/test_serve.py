@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -38,10 +39,14 @@ def _children(pid):
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the child processes")
 def test_serve_answers_pages_and_runs_periodic_tasks_in_a_worker(tmp_path):
     database = tmp_path / "serve.sqlite3"
+    courier_port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "ONEWINDOW_VAR_DIR": str(tmp_path),
+        # On loopback: serve starts the courier simulator there.
+        "ONEWINDOW_COURIER_URL": f"http://127.0.0.1:{courier_port}",
+        "ONEWINDOW_COURIER_KEY": "serve-test-key",
     }
     subprocess.run([ONEWINDOW, "migrate", "-v", "0"], env=env, check=True, capture_output=True)
     port = _free_port()
@@ -71,8 +76,22 @@ def test_serve_answers_pages_and_runs_periodic_tasks_in_a_worker(tmp_path):
                 ).fetchone()
 
         assert _wait_for(periodic_task_done)
+
+        def courier_simulator_answers():
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{courier_port}/v1/shipments/EMS0000000000CN",
+                headers={"Authorization": "Bearer serve-test-key"},
+            )
+            try:
+                urllib.request.urlopen(request, timeout=2)
+            except urllib.error.HTTPError as error:
+                return error.code
+            except OSError:
+                return None
+
+        assert _wait_for(courier_simulator_answers) == 404  # it answers, and knows no parcel
         children = _children(server.pid)
-        assert len(children) == 2  # the db_worker and the scheduler
+        assert len(children) == 3  # the courier simulator, the db_worker and the scheduler
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -217,6 +217,10 @@ ACTION_LABELS = {
     "terminate_case": gettext_lazy("终止办理"),
     "colour_changed": gettext_lazy("监察状态变化"),
     "press_case": gettext_lazy("督办"),
+    "choose_delivery": gettext_lazy("登记送达方式"),
+    "ship_result": gettext_lazy("结果已寄出"),
+    "mail_delivered": gettext_lazy("邮件已签收"),
+    "mail_returned": gettext_lazy("邮件退回窗口"),
 }
 # The steps the public progress query shows: no internal requests, colours or pressing.
 PUBLIC_ACTIONS = (
@@ -239,6 +243,9 @@ PUBLIC_ACTIONS = (
     "return_from_locker",
     "withdraw_case",
     "terminate_case",
+    "ship_result",
+    "mail_delivered",
+    "mail_returned",
 )
 
 

@@ -1,7 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from onewindow.cases.admin import ReadOnlyMixin
-from onewindow.delivery.models import Certificate
+from onewindow.cases.admin import ReadOnlyInline, ReadOnlyMixin
+from onewindow.cases.errors import CaseActionError
+from onewindow.delivery.actions import do_retry_message
+from onewindow.delivery.lockers import admin as lockers_admin  # noqa: F401  (registers the models)
+from onewindow.delivery.models import (
+    Certificate,
+    OutboundMessage,
+    RefusedWebhookCall,
+    Shipment,
+    TrackingEvent,
+)
 
 
 @admin.register(Certificate)
@@ -21,17 +32,6 @@ class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["number", "holder_name", "case__number"]
     list_select_related = ["department"]
     date_hierarchy = "issued_on"
-"""Delivery in the admin. Outbox messages are read-only; failed or held ones can be resent with
-the admin action, which goes through do_retry_message as the staff page does."""
-
-from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-
-from onewindow.cases.admin import ReadOnlyMixin
-from onewindow.cases.errors import CaseActionError
-from onewindow.delivery.actions import do_retry_message
-from onewindow.delivery.models import OutboundMessage
 
 
 @admin.register(OutboundMessage)
@@ -57,4 +57,26 @@ class OutboundMessageAdmin(ReadOnlyMixin, admin.ModelAdmin):
             self.message_user(
                 request, ngettext("已重新排队 %d 条消息", "已重新排队 %d 条消息", done) % done
             )
-from onewindow.delivery.lockers import admin as lockers_admin  # noqa: F401  (registers the models)
+
+
+class TrackingEventInline(ReadOnlyInline):
+    model = TrackingEvent
+    fields = ["occurred_at", "code", "location", "description", "event_id", "received_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["tracking_number", "courier", "state", "delivery", "created_at", "updated_at"]
+    list_filter = ["state", "courier"]
+    search_fields = ["tracking_number", "delivery__case__number"]
+    list_select_related = ["delivery__case"]
+    inlines = [TrackingEventInline]
+
+
+@admin.register(RefusedWebhookCall)
+class RefusedWebhookCallAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["at", "reason", "remote_address", "body_size", "body_sha256"]
+    list_filter = ["reason"]
+    date_hierarchy = "at"

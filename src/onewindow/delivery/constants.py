@@ -65,8 +65,10 @@ class VerificationResult(models.TextChoices):
     NOT_FOUND = "not_found", _("未查到该证照")
     NOT_GENUINE = "not_genuine", _("不是本平台签发的原件或内容被篡改")
 
+
 # What a staff member can retry from the message page.
 RETRYABLE_STATES = (MessageState.FAILED, MessageState.HELD)
+
 
 class CollectorKind(models.TextChoices):
     """Who collected a result at the window."""
@@ -91,3 +93,49 @@ class CompartmentState(models.TextChoices):
     FREE = "free", _("空闲")
     OCCUPIED = "occupied", _("占用")
     OUT_OF_SERVICE = "out_of_service", _("停用")
+
+
+class ShipmentState(models.TextChoices):
+    """A mailed result (EMS) on its way, as the courier's tracking events tell it."""
+
+    CREATED = "created", _("已下单")
+    IN_TRANSIT = "in_transit", _("运输中")
+    DELIVERED = "delivered", _("已签收")
+    RETURNED = "returned", _("已退回")
+
+
+class TrackingCode(models.TextChoices):
+    """What a courier's tracking event says happened to the shipment."""
+
+    COLLECTED = "collected", _("已揽收")
+    IN_TRANSIT = "in_transit", _("运输中")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("派送中")
+    DELIVERED = "delivered", _("已签收")
+    RETURNED = "returned", _("已退回")
+
+
+# The shipment state each tracking code leads to, and the order of those states: an event that
+# arrives late (in transit after delivered) never moves a shipment back.
+SHIPMENT_STATE_FOR_CODE = {
+    TrackingCode.COLLECTED: ShipmentState.IN_TRANSIT,
+    TrackingCode.IN_TRANSIT: ShipmentState.IN_TRANSIT,
+    TrackingCode.OUT_FOR_DELIVERY: ShipmentState.IN_TRANSIT,
+    TrackingCode.DELIVERED: ShipmentState.DELIVERED,
+    TrackingCode.RETURNED: ShipmentState.RETURNED,
+}
+SHIPMENT_STATE_RANK = {
+    ShipmentState.CREATED: 0,
+    ShipmentState.IN_TRANSIT: 1,
+    ShipmentState.DELIVERED: 2,
+    ShipmentState.RETURNED: 2,
+}
+
+
+class WebhookRefusal(models.TextChoices):
+    """Why a call to the courier webhook was refused."""
+
+    MISSING_SIGNATURE = "missing_signature", _("缺少签名")
+    BAD_SIGNATURE = "bad_signature", _("签名错误")
+    STALE_TIMESTAMP = "stale_timestamp", _("时间戳超出允许范围")
+    INVALID_EVENT = "invalid_event", _("事件内容无效")
+    UNKNOWN_SHIPMENT = "unknown_shipment", _("未知运单号")

@@ -95,7 +95,7 @@ def test_an_empty_form_is_a_422(client):
 
 
 def test_the_page_is_rate_limited_with_the_api(client, issue, settings):
-    from onewindow.delivery.api import RATE_LIMIT
+    from onewindow.delivery.api.certificates import RATE_LIMIT
 
     certificate = issue()
     for _ in range(RATE_LIMIT):

@@ -229,7 +229,9 @@ class BrokenDriver:
 
 
 def test_a_door_that_does_not_open_changes_nothing(deposited, locker, settings):
-    settings.ONEWINDOW_LOCKER_DRIVERS = {"simulator": "tests.delivery.lockers.test_kiosk.BrokenDriver"}
+    settings.ONEWINDOW_LOCKER_DRIVERS = {
+        "simulator": "tests.delivery.lockers.test_kiosk.BrokenDriver"
+    }
 
     error = refused(locker, deposited.code)
 

@@ -16,6 +16,7 @@ from onewindow.cases.forms import ProgressQueryForm
 from onewindow.cases.queries import current_step, find_for_progress, public_timeline
 from onewindow.core import ratelimit
 from onewindow.delivery.queries import applicant_messages
+from onewindow.delivery.pages import public_context as delivery_context
 
 LOOKUPS_PER_WINDOW = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
 WINDOW_SECONDS = 60
@@ -51,6 +52,7 @@ def _result(case):
         "road_position": ROAD_POSITION.get(case.state),
         "paused": case.state == CaseState.SUSPENDED,
         "applicant_messages": applicant_messages(case),
+        **delivery_context(case),
     }
 
 

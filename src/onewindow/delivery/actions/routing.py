@@ -14,3 +14,8 @@ def result_ready(delivery, *, acting_user=None):
         from onewindow.delivery.actions.pickup import start_window_pickup
 
         start_window_pickup(delivery)
+    elif delivery.method == DeliveryMethod.MAIL:
+        from onewindow.delivery.actions.mail import ship_after_commit
+
+        # Booked by a background task once this transaction commits (the courier is remote).
+        ship_after_commit(delivery)

@@ -1,6 +1,7 @@
 from onewindow.delivery.models.certificates import Certificate
 from onewindow.delivery.models.deliveries import Delivery, Visit
 from onewindow.delivery.models.lockers import Compartment, Locker, LockerDeposit
+from onewindow.delivery.models.mail import MailAddress, RefusedWebhookCall, Shipment, TrackingEvent
 from onewindow.delivery.models.messages import OutboundMessage
 from onewindow.delivery.models.pickup import WindowPickup
 
@@ -10,7 +11,11 @@ __all__ = [
     "Delivery",
     "Locker",
     "LockerDeposit",
+    "MailAddress",
     "OutboundMessage",
+    "RefusedWebhookCall",
+    "Shipment",
+    "TrackingEvent",
     "Visit",
     "WindowPickup",
 ]

@@ -19,9 +19,15 @@ from onewindow.cases.views.public import mask_name
 from onewindow.core import ratelimit
 from onewindow.delivery import signing, verification
 from onewindow.delivery.actions import do_revoke_certificate, do_supersede_certificate
-from onewindow.delivery.api.certificates import RATE_LIMIT, RATE_SCOPE, RATE_WINDOW_SECONDS, _holder_kind
+from onewindow.delivery.api.certificates import (
+    RATE_LIMIT,
+    RATE_SCOPE,
+    RATE_WINDOW_SECONDS,
+    _holder_kind,
+)
 from onewindow.delivery.constants import CertificateState
 from onewindow.delivery.models import Certificate
+
 
 class VerifyForm(forms.Form):
     number = forms.CharField(

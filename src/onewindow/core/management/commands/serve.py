@@ -2,10 +2,13 @@
 
 import atexit
 import ctypes
+import os
 import signal
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -18,6 +21,18 @@ def _die_with_parent():
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def courier_simulator_addrport():
+    """Where to run the courier simulator: the courier URL's host and port when it is on
+    loopback (the demo default), else None — a real courier is configured."""
+    url = urlsplit(settings.ONEWINDOW_COURIER_URL)
+    if not settings.ONEWINDOW_COURIER_SIMULATOR or url.hostname not in LOOPBACK:
+        return None
+    return f"{url.hostname}:{url.port or 80}"
 
 
 class Command(BaseCommand):
@@ -33,6 +48,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_worker, **options):
         children = []
+        if "ONEWINDOW_COURIER_WEBHOOK_URL" not in os.environ:
+            # The simulator posts tracking events back to this very server.
+            host, _, port = addrport.rpartition(":")
+            host = "127.0.0.1" if host in ("", "0.0.0.0") else host
+            webhook = f"http://{host}:{port}/api/delivery/courier/webhook"
+            os.environ["ONEWINDOW_COURIER_WEBHOOK_URL"] = webhook
+            settings.ONEWINDOW_COURIER_WEBHOOK_URL = webhook
+        simulator = courier_simulator_addrport()
+        if simulator is not None:
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "onewindow.cli", "courier_simulator", simulator],
+                    preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                )
+            )
         if not no_worker:
             for command in (["db_worker", "--queue-name", "*", "--no-reload"], ["scheduler"]):
                 children.append(
@@ -55,6 +85,7 @@ class Command(BaseCommand):
         # SIGTERM (a service manager, `kill`) should stop the children too: exit through atexit.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         self.stdout.write(
-            f"OneWindow: http://{addrport}/  (worker: {'off' if no_worker else 'on'})"
+            f"OneWindow: http://{addrport}/  (worker: {'off' if no_worker else 'on'}"
+            f"{f', courier simulator: {simulator}' if simulator else ''})"
         )
         call_command("runserver", addrport, use_reloader=False)

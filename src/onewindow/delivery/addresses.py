@@ -1,0 +1,184 @@
+"""Checking a mail address (收件地址) before anything is sent: recipient, mobile phone, province /
+city / district / street and an optional postcode.
+
+The region table in data/regions.json is deliberately compact: every provincial-level division,
+and in full only the cities of Guangdong and the districts of Huizhou, where this platform's
+applicants mostly live. Elsewhere a city or district is "plausible" when its name ends the way
+such names end (市/州/盟/地区, 区/县/市/旗). Short names are completed: 广东 → 广东省, 惠阳 → 惠阳区.
+
+Pure: no ORM. Every bad field is reported at once, each with a message naming it.
+"""
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from onewindow.cases.errors import CaseActionError
+
+REGIONS_FILE = Path(__file__).parent / "data" / "regions.json"
+MOBILE = re.compile(r"1[3-9]\d{9}")
+POSTCODE = re.compile(r"\d{6}")
+FIELDS = ("recipient_name", "phone", "province", "city", "district", "street", "postcode")
+MAX_LENGTHS = {"recipient_name": 60, "street": 200}
+PROVINCE_SUFFIXES = ("省", "市", "壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区")
+
+
+@dataclass(frozen=True)
+class MailAddressInput:
+    recipient_name: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    street: str
+    postcode: str = ""
+
+    def as_dict(self):
+        return asdict(self)
+
+
+@cache
+def regions():
+    return json.loads(REGIONS_FILE.read_text(encoding="utf-8"))
+
+
+def _complete(value, names, suffixes):
+    """The full name for `value` among `names`: itself, or itself plus one of the suffixes."""
+    if value in names:
+        return value
+    for suffix in suffixes:
+        if value + suffix in names:
+            return value + suffix
+    return None
+
+
+MISSING = {
+    "recipient_name": "须填写收件人姓名 / The recipient's name is required",
+    "phone": "须填写收件人手机号码 / The recipient's mobile phone number is required",
+    "province": "须填写省（自治区、直辖市） / The province is required",
+    "city": "须填写市（地区、州、盟） / The city is required",
+    "district": "须填写区（县） / The district or county is required",
+    "street": "须填写详细地址（街道、门牌号） / The street address is required",
+}
+TOO_LONG = "{label}不能超过 {limit} 个字 / {field} is longer than {limit} characters"
+LABELS = {
+    "recipient_name": ("收件人姓名", "The recipient's name"),
+    "street": ("详细地址", "The street"),
+}
+
+
+def _province(value):
+    table = regions()
+    return _complete(value, table["provinces"], PROVINCE_SUFFIXES)
+
+
+def _city(province, value):
+    table = regions()
+    if province in table["free_form"]:
+        return value, None
+    if province in table["municipalities"]:
+        if _complete(value, [province], ("市",)):
+            return province, None
+        return None, (
+            f"{province}是直辖市，城市一栏应填写“{province}” / "
+            f"{province} is a municipality: the city is {province} itself"
+        )
+    listed = table["cities"].get(province)
+    if listed is not None:
+        city = _complete(value, listed, ("市",))
+        if city is None:
+            return None, f"{province}没有“{value}” / {value} is not a city of {province}"
+        return city, None
+    if value.endswith(tuple(table["city_suffixes"])) and len(value) >= 2:
+        return value, None
+    return None, (
+        f"“{value}”不像地级行政区名称（应以市、州、盟或地区结尾） / "
+        f"{value} does not look like a city (its name ends in 市, 州, 盟 or 地区)"
+    )
+
+
+def _district(province, city, value):
+    table = regions()
+    if province in table["free_form"]:
+        return value, None
+    listed = table["districts"].get(city)
+    if listed is not None:
+        district = _complete(value, listed, ("区", "县"))
+        if district is None:
+            return None, f"{city}没有“{value}” / {value} is not a district or county of {city}"
+        return district, None
+    suffixes = table["district_suffixes"]
+    if city in table["cities_without_districts"]:
+        # These cities have towns and sub-districts right below them.
+        suffixes = table["town_suffixes"]
+    if value.endswith(tuple(suffixes)) and len(value) >= 2:
+        return value, None
+    return None, (
+        f"“{value}”不像{city}下辖的区县名称（应以{'、'.join(suffixes)}结尾） / "
+        f"{value} does not look like a district of {city} (its name ends in {', '.join(suffixes)})"
+    )
+
+
+def clean_address(data):
+    """A MailAddressInput from a dict (or object with those attributes) of strings; raises
+    CaseActionError 422 `invalid_input` listing every bad field."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        data = {name: getattr(data, name, "") for name in FIELDS}
+    values = {name: re.sub(r"\s+", " ", str(data.get(name) or "")).strip() for name in FIELDS}
+    values["phone"] = values["phone"].replace(" ", "").replace("-", "")
+    errors = []
+
+    def bad(field, message):
+        errors.append((field, message))
+
+    for field, message in MISSING.items():
+        if not values[field]:
+            bad(field, message)
+    for field, limit in MAX_LENGTHS.items():
+        if len(values[field]) > limit:
+            label, english = LABELS[field]
+            bad(field, TOO_LONG.format(label=label, field=english, limit=limit))
+    if values["phone"] and not MOBILE.fullmatch(values["phone"]):
+        bad(
+            "phone",
+            "手机号码应为以 13–19 开头的 11 位数字 / "
+            "A mobile phone number has 11 digits and starts with 13 to 19",
+        )
+    if values["postcode"] and not POSTCODE.fullmatch(values["postcode"]):
+        bad("postcode", "邮政编码应为 6 位数字 / A postcode has 6 digits")
+    if values["province"]:
+        province = _province(values["province"])
+        if province is None:
+            bad(
+                "province",
+                f"没有“{values['province']}”这个省级行政区 / Unknown province: {values['province']}",
+            )
+        else:
+            values["province"] = province
+            if values["city"]:
+                city, message = _city(province, values["city"])
+                if message:
+                    bad("city", message)
+                else:
+                    values["city"] = city
+                    if values["district"]:
+                        district, message = _district(province, city, values["district"])
+                        if message:
+                            bad("district", message)
+                        else:
+                            values["district"] = district
+    if errors:
+        errors.sort(key=lambda error: FIELDS.index(error[0]))
+        raise CaseActionError(
+            "invalid_input",
+            "；".join(message for _, message in errors),
+            status=422,
+            detail=[
+                {"type": "invalid", "loc": [field], "msg": message} for field, message in errors
+            ],
+        )
+    return MailAddressInput(**values)

@@ -1,0 +1,137 @@
+"""The delivery API of a case: the applicant's choice of delivery method (and mail address), and
+where the result is — the shipment and its tracking events for mail. Mounted on the cases router
+(`/api/cases/{id}/delivery`), with its sign-in."""
+
+from datetime import datetime
+
+from ninja import Field, Router, Schema
+
+from onewindow.accounts.api_auth import API_AUTH
+from onewindow.cases.api.common import SIGNED_IN, _address, _errors, _user, _visible_case
+from onewindow.cases.serializers import choice
+from onewindow.catalog.api import Choice
+from onewindow.catalog.constants import DeliveryMethod
+from onewindow.delivery.actions.choice import do_choose_delivery
+from onewindow.delivery.constants import DeliveryState, ShipmentState, TrackingCode
+from onewindow.delivery.queries import delivery_of
+
+router = Router(tags=["delivery"], auth=API_AUTH)
+
+
+class MailAddressIn(Schema):
+    recipient_name: str = Field("", max_length=200, description="收件人姓名（不超过 60 字）。")
+    phone: str = Field("", max_length=40, description="收件人手机号码：11 位，1 开头，第二位 3–9。")
+    province: str = Field("", max_length=40, description="省级行政区，如 广东省（可写简称 广东）。")
+    city: str = Field("", max_length=40, description="地级行政区，如 惠州市。")
+    district: str = Field("", max_length=40, description="区县，如 惠阳区。")
+    street: str = Field("", max_length=400, description="街道、门牌号（不超过 200 字）。")
+    postcode: str = Field("", max_length=20, description="6 位邮政编码，可为空。")
+
+
+class DeliveryIn(Schema):
+    method: str = Field(
+        max_length=16,
+        description="送达方式：window、locker、mail 或 electronic，须为事项允许的方式之一。",
+    )
+    address: MailAddressIn | None = Field(None, description="收件地址；method 为 mail 时必填。")
+
+
+class MailAddressOut(Schema):
+    recipient_name: str = Field(description="收件人。")
+    phone: str = Field(description="收件人手机号码。")
+    province: str = Field(description="省。")
+    city: str = Field(description="市。")
+    district: str = Field(description="区县。")
+    street: str = Field(description="详细地址。")
+    postcode: str = Field(description="邮政编码。")
+
+
+class TrackingEventOut(Schema):
+    event_id: str = Field(description="快递公司的事件编号。")
+    code: Choice = Field(description="事件类型。")
+    description: str = Field(description="说明。")
+    location: str = Field(description="地点。")
+    occurred_at: datetime = Field(description="发生时间。")
+
+    @staticmethod
+    def resolve_code(event):
+        return choice(TrackingCode, event.code)
+
+
+class ShipmentOut(Schema):
+    courier: str = Field(description="快递公司代码。")
+    tracking_number: str = Field(description="运单号。")
+    state: Choice = Field(description="运单状态。")
+    created_at: datetime = Field(description="下单时间。")
+    events: list[TrackingEventOut] = Field(description="物流轨迹，按发生时间。")
+
+    @staticmethod
+    def resolve_state(shipment):
+        return choice(ShipmentState, shipment.state)
+
+    @staticmethod
+    def resolve_events(shipment):
+        return shipment.events.all()
+
+
+class DeliveryOut(Schema):
+    method: Choice = Field(description="送达方式。")
+    state: Choice = Field(description="送达状态。")
+    delivered_at: datetime | None = Field(description="送达时间。")
+    address: MailAddressOut | None = Field(description="收件地址（邮寄时）。")
+    shipments: list[ShipmentOut] = Field(description="邮件运单，最新在前。")
+
+    @staticmethod
+    def resolve_method(delivery):
+        return choice(DeliveryMethod, delivery.method)
+
+    @staticmethod
+    def resolve_state(delivery):
+        return choice(DeliveryState, delivery.state)
+
+    @staticmethod
+    def resolve_address(delivery):
+        return getattr(delivery, "mail_address", None)
+
+    @staticmethod
+    def resolve_shipments(delivery):
+        return delivery.shipments.all()
+
+
+@router.put(
+    "/{int:case_id}/delivery",
+    response={200: DeliveryOut, **_errors(*SIGNED_IN, 409, 422)},
+    summary="Choose how the result is delivered",
+    description=(
+        "登记申请人选择的送达方式（窗口领取、自助取件柜、邮政寄递、电子证照），须为事项允许的方式之一，"
+        "否则 422 delivery_method_not_allowed。邮寄须填写收件地址：缺少或无效的字段返回 422 "
+        "invalid_input，detail 逐项列出。受理后、结果寄出（入柜、送达）前可以更改，之后 409。"
+        "已出件待领取时改为邮寄，立即向快递公司下单。"
+    ),
+)
+def choose_delivery(request, case_id: int, payload: DeliveryIn):
+    case = _visible_case(request, case_id)
+    delivery = do_choose_delivery(
+        case,
+        method=payload.method,
+        address=payload.address.model_dump() if payload.address else None,
+        acting_user=_user(request),
+        client_address=_address(request),
+    )
+    return delivery_of(delivery.case_id)
+
+
+@router.get(
+    "/{int:case_id}/delivery",
+    response={200: DeliveryOut, **_errors(*SIGNED_IN)},
+    summary="Where the result is",
+    description="送达方式和状态；邮寄时含收件地址、运单和物流轨迹。尚未选择送达方式时 404。",
+)
+def get_delivery(request, case_id: int):
+    case = _visible_case(request, case_id)
+    delivery = delivery_of(case.pk)
+    if delivery is None:
+        from onewindow.cases.errors import not_found
+
+        raise not_found("该办件尚未选择送达方式 / No delivery chosen for this case")
+    return delivery

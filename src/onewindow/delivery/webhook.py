@@ -1,0 +1,102 @@
+"""The courier webhook: `POST /api/delivery/courier/webhook`, where the courier posts tracking
+events. No session, no CSRF token: a call is trusted only by its signature (delivery.webhook_signing)
+over the exact body and a timestamp within the tolerance window.
+
+A refused call (missing or bad signature, stale timestamp, invalid event, unknown tracking
+number) changes nothing, is logged with logging.warning and kept as a RefusedWebhookCall (time,
+remote address, reason, SHA-256 of the body). A replayed event answers 200 and changes nothing.
+"""
+
+import hashlib
+import json
+import logging
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from onewindow.cases.errors import CaseActionError
+from onewindow.core import ratelimit
+from onewindow.core.ratelimit import client_address
+from onewindow.delivery import webhook_signing as signing
+from onewindow.delivery.actions.mail import do_record_tracking_event, tracking_input
+from onewindow.delivery.constants import WebhookRefusal
+from onewindow.delivery.models import RefusedWebhookCall
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+# Refusals kept per remote address and minute: a flood of bad calls is logged, but cannot fill
+# the table.
+REFUSALS_KEPT_PER_MINUTE = 60
+UNAUTHORIZED = {
+    WebhookRefusal.MISSING_SIGNATURE: "缺少签名 / Missing signature",
+    WebhookRefusal.BAD_SIGNATURE: "签名无效 / Invalid signature",
+    WebhookRefusal.STALE_TIMESTAMP: "时间戳已过期或超前，请求被拒绝 / Timestamp outside the allowed window",
+}
+
+
+def _refuse(request, body, reason, status, message):
+    digest = hashlib.sha256(body).hexdigest()
+    address = client_address(request)
+    try:
+        ratelimit.check_request(
+            request, "courier_webhook_refusals", limit=REFUSALS_KEPT_PER_MINUTE, window_seconds=60
+        )
+    except ratelimit.RateLimited:
+        kept = False
+    else:
+        kept = True
+        RefusedWebhookCall.objects.create(
+            remote_address=address, reason=reason, body_sha256=digest, body_size=len(body)
+        )
+    logger.warning(
+        "courier webhook refused: %s from %s (body sha256 %s, %s bytes)%s",
+        reason,
+        address,
+        digest,
+        len(body),
+        "" if kept else " (not kept: too many refusals from this address)",
+    )
+    return JsonResponse(
+        {"code": reason, "message": message},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@csrf_exempt
+@require_POST
+def courier_webhook(request):
+    body = request.body[: MAX_BODY_BYTES + 1]
+    if len(body) > MAX_BODY_BYTES:
+        return _refuse(
+            request, body, WebhookRefusal.INVALID_EVENT, 413, "内容过大 / Request body too large"
+        )
+    reason = signing.refusal(
+        settings.ONEWINDOW_COURIER_WEBHOOK_SECRET,
+        timestamp=request.headers.get(signing.TIMESTAMP_HEADER, ""),
+        signature=request.headers.get(signing.SIGNATURE_HEADER, ""),
+        body=body,
+        tolerance=settings.ONEWINDOW_COURIER_WEBHOOK_TOLERANCE,
+    )
+    if reason is not None:
+        return _refuse(request, body, reason, 401, UNAUTHORIZED[reason])
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return _refuse(
+            request, body, WebhookRefusal.INVALID_EVENT, 422, "内容不是 JSON / Body is not JSON"
+        )
+    try:
+        event, created = do_record_tracking_event(tracking_input(payload))
+    except CaseActionError as error:
+        return _refuse(request, body, error.code, error.status, error.message)
+    return JsonResponse(
+        {
+            "status": "stored" if created else "duplicate",
+            "event_id": event.event_id,
+            "shipment_state": event.shipment.state,
+        }
+    )
