@@ -8,7 +8,7 @@ from onewindow.cases.actions.common import may_review_somewhere, today
 from onewindow.cases.constants import CaseState, Colour, StageState, TaskState
 from onewindow.cases.errors import CaseActionError, forbidden, not_found, wrong_state
 from onewindow.cases.models import Case
-from onewindow.core.batch import Batch, CheckFailed, Sql
+from onewindow.core.batch import Batch, CheckFailed
 from onewindow.delivery.tasks import enqueue_issue_result
 
 

@@ -27,9 +27,9 @@ from onewindow.core.identity import (
     validate_phone,
     validate_resident_id,
 )
-from onewindow.delivery.notify import tell_applicant
 from onewindow.delivery.constants import VisitKind
 from onewindow.delivery.models import Visit
+from onewindow.delivery.notify import tell_applicant
 
 # Intakes that cost the applicant a visit; online, kiosk and system intakes cost none.
 VISIT_CHANNELS = (IntakeChannel.WINDOW, IntakeChannel.VILLAGE)

@@ -15,8 +15,8 @@ from onewindow.cases.constants import ApplicantKind, CaseState
 from onewindow.cases.forms import ProgressQueryForm
 from onewindow.cases.queries import current_step, find_for_progress, public_timeline
 from onewindow.core import ratelimit
-from onewindow.delivery.queries import applicant_messages
 from onewindow.delivery.pages import public_context as delivery_context
+from onewindow.delivery.queries import applicant_messages
 
 LOOKUPS_PER_WINDOW = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
 WINDOW_SECONDS = 60

@@ -60,10 +60,10 @@ from onewindow.catalog.queries import published_items, search_items
 from onewindow.core import workdays
 from onewindow.core.identity import mask_id
 from onewindow.core.ratelimit import client_address
-from onewindow.delivery.panels import case_panel
 from onewindow.delivery import pages as delivery_pages
 from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.forms import DeliveryForm
+from onewindow.delivery.panels import case_panel
 
 INTAKE_STATES = (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
 SEARCH_RESULTS = 8
