@@ -19,6 +19,19 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture(autouse=True)
+def _issue_by_hand(settings):
+    # Tests issue decided cases themselves (do_issue_result, the 出件 button), whether or not
+    # their transaction commits; tests of the automatic issue turn it on with `database_tasks`.
+    settings.ONEWINDOW_ISSUE_AFTER_DECISION = False
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The database task backend that production uses: enqueued tasks wait for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     # Personas are made with a password; the default PBKDF2 costs ~0.2 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -183,6 +183,9 @@ if ONEWINDOW_MODE == "production" and not (
     raise ImproperlyConfigured(
         "ONEWINDOW_SIGNING_KEY_FILE must name the certificate signing key (PEM) in production."
     )
+# Issue the result document in the background as soon as a case is decided (Art. 44: within 10
+# working days); off, a clerk issues it with the case page's 出件 button.
+ONEWINDOW_ISSUE_AFTER_DECISION = env.bool("ONEWINDOW_ISSUE_AFTER_DECISION", default=True)
 # Public keys (PEM files, comma-separated) of retired signing keys, still trusted when checking
 # certificates they signed (key rotation, docs/certificates.md).
 ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS = env.list(

@@ -32,10 +32,12 @@ def issue_result(case_id):
 
 
 def enqueue_issue_result(case_id):
-    """After the decision commits: one task row (on the decision's hot path, nothing else)."""
+    """After the decision commits: one task row (on the decision's hot path, nothing else).
+    With ONEWINDOW_ISSUE_AFTER_DECISION off, a clerk issues with the case page's 出件 button."""
     from django.db import transaction
 
-    transaction.on_commit(lambda: issue_result.enqueue(case_id))
+    if settings.ONEWINDOW_ISSUE_AFTER_DECISION:
+        transaction.on_commit(lambda: issue_result.enqueue(case_id))
 
 
 @task()

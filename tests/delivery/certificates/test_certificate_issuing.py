@@ -14,6 +14,7 @@ from onewindow.core.models import AuditEntry
 from onewindow.delivery import documents, signing
 from onewindow.delivery.actions import do_issue_result
 from onewindow.delivery.constants import CertificateKind, CertificateState, DeliveryState
+from onewindow.delivery.constants import MessageChannel
 from onewindow.delivery.models import Certificate, OutboundMessage
 from onewindow.delivery.tasks import issue_result
 from tests.delivery.pdfs import attachment, embedded_font_files, text
@@ -115,7 +116,9 @@ def test_an_item_without_validity_years_issues_a_long_term_certificate(issue, li
 
 def test_issuing_tells_the_applicant_the_decision_once(issue):
     certificate = issue()
-    messages = OutboundMessage.objects.filter(case=certificate.case, template="decided")
+    messages = OutboundMessage.objects.filter(
+        case=certificate.case, template="decided", channel=MessageChannel.SMS
+    )
     assert messages.count() == 1
     message = messages.get()
     assert message.event_key == f"decided:{certificate.case.pk}"
@@ -140,8 +143,9 @@ def test_a_case_cannot_be_issued_twice(issue):
 
 
 def test_the_decision_enqueues_one_issue_task_after_commit(
-    decide, django_capture_on_commit_callbacks
+    decide, settings, database_tasks, django_capture_on_commit_callbacks
 ):
+    settings.ONEWINDOW_ISSUE_AFTER_DECISION = True
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         case = decide()
     assert len(callbacks) == 1
@@ -168,19 +172,20 @@ def test_the_certificate_lookup_uses_the_unique_index_on_number(issue):
 
 
 def test_an_issued_result_is_collected_at_the_window(issue, clerk):
-    from onewindow.cases.actions import do_mark_collected
+    from tests.pickup import collect
 
     certificate = issue()
-    case = do_mark_collected(certificate.case, collected_by="王小红", acting_user=clerk)
+    case = collect(certificate.case, clerk)
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED
-    entry = AuditEntry.objects.get(action="mark_collected", object_id=str(case.pk))
+    entry = AuditEntry.objects.get(action="hand_over_at_window", object_id=str(case.pk))
     assert (entry.from_state, entry.to_state) == ("issued", "delivered")
 
 
 def test_an_on_the_spot_decision_enqueues_the_issue_task(
-    licence_item, clerk, applicant, django_capture_on_commit_callbacks
+    licence_item, clerk, applicant, settings, database_tasks, django_capture_on_commit_callbacks
 ):
+    settings.ONEWINDOW_ISSUE_AFTER_DECISION = True
     from onewindow.cases.actions import do_accept_case, do_receive_intake
     from tests.cases.conftest import all_received
 

@@ -84,7 +84,10 @@ def _settings_in_production(**env):
     """Import the settings in a fresh interpreter, in production mode, with `env`."""
     environment = {k: v for k, v in os.environ.items() if k != "ONEWINDOW_SIGNING_KEY_FILE"}
     environment.update(
-        ONEWINDOW_MODE="production", SECRET_KEY="a-production-secret-key-that-is-long-enough", **env
+        ONEWINDOW_MODE="production",
+        SECRET_KEY="a-production-secret-key-that-is-long-enough",
+        ONEWINDOW_COURIER_WEBHOOK_SECRET="a-production-webhook-secret",
+        **env,
     )
     return subprocess.run(
         [sys.executable, "-c", "import onewindow.settings"],

@@ -50,7 +50,7 @@ def test_a_deposit_takes_the_smallest_free_compartment_and_sends_the_code(
     assert states(locker)[1] == CompartmentState.OCCUPIED
     case.refresh_from_db()
     assert case.state == CaseState.ISSUED and case.delivery.state == DeliveryState.IN_LOCKER
-    message = OutboundMessage.objects.get(case=case, template="locker_code")
+    message = OutboundMessage.objects.get(case=case, template="locker_code", channel="sms")
     assert message.event_key == f"locker_code:{deposit.pk}"
     code = sent_code(case, "locker_code")
     assert code == deposit.code and code not in deposit.code_hash

@@ -39,7 +39,10 @@ def run_task_at(moment):
 
 def templates(case):
     return list(
-        OutboundMessage.objects.filter(case=case).order_by("id").values_list("template", flat=True)
+        OutboundMessage.objects.filter(case=case, channel="sms")
+        .exclude(template="accepted")
+        .order_by("id")
+        .values_list("template", flat=True)
     )
 
 
@@ -61,7 +64,7 @@ def test_an_uncollected_result_is_reminded_once(deposited, settings):
     assert result == {"reminded": 1, "returned": 0} and again == {"reminded": 0, "returned": 0}
     case = deposited.delivery.case
     assert templates(case) == ["locker_code", "locker_reminder"]
-    reminder = OutboundMessage.objects.get(case=case, template="locker_reminder")
+    reminder = OutboundMessage.objects.get(case=case, template="locker_reminder", channel="sms")
     assert (
         "仍在政务服务中心一楼取件柜第1号格口" in reminder.body and "逾期将退回窗口" in reminder.body
     )

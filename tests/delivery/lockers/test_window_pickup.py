@@ -46,7 +46,7 @@ def assert_nothing_changed(case):
 def test_issuing_for_the_window_sends_a_pickup_code_that_is_stored_only_hashed(issued, hall):
     case = issued()
 
-    message = OutboundMessage.objects.get(case=case, template="ready_for_pickup")
+    message = OutboundMessage.objects.get(case=case, template="ready_for_pickup", channel="sms")
     code = sent_code(case)
     pickup = WindowPickup.objects.get(delivery__case=case)
     assert message.event_key == f"ready_for_pickup:{case.delivery.pk}"
@@ -224,7 +224,7 @@ def test_a_new_code_replaces_an_expired_one(issued, clerk):
 
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED
-    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup").count() == 2
+    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup", channel="sms").count() == 2
 
 
 def test_a_resent_code_voids_the_old_one_at_once(issued, clerk):
@@ -234,7 +234,7 @@ def test_a_resent_code_voids_the_old_one_at_once(issued, clerk):
     do_resend_pickup_code(case, acting_user=clerk)
 
     assert refused(case, clerk, old).code == "code_expired"
-    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup").count() == 2
+    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup", channel="sms").count() == 2
     assert AuditEntry.objects.filter(action="resend_pickup_code").count() == 1
 
 

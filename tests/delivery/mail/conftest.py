@@ -118,3 +118,8 @@ def run_tasks():
         "--no-reload",
         verbosity=0,
     )
+
+
+@pytest.fixture(autouse=True)
+def _queued_tasks(database_tasks):
+    """Bookings and messages wait in the database queue until `run_tasks()`, as in production."""

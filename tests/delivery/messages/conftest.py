@@ -25,11 +25,6 @@ from tests.cases.conftest import (  # noqa: F401 (fixtures)
 GATEWAY_KEY = "test-gateway-key"
 
 
-@pytest.fixture
-def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
 def run_worker():
     """Run every ready task of the database queue, as `onewindow db_worker --batch` does."""
     from django_tasks_db.management.commands.db_worker import Worker
