@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from onewindow.cases.constants import ApplicantKind, Decision
-from onewindow.cases.documents import LAWSUIT_MONTHS, REVIEW_DAYS, qr_svg
+from onewindow.cases.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from onewindow.catalog.constants import ItemType
 from onewindow.core.identity import mask_id
 from onewindow.delivery.constants import CertificateKind
@@ -104,6 +104,14 @@ def attachment(certificate):
     )
 
 
+def qr_png_data_uri(url):
+    """The QR code as a PNG data URI: WeasyPrint embeds an image in a fraction of the time it
+    takes to draw the SVG's path (a third of a certificate's rendering time)."""
+    import segno
+
+    return segno.make(url, error="m").png_data_uri(scale=8, border=2)
+
+
 def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日" if isinstance(day, date) else ""
 
@@ -127,7 +135,7 @@ def render_pdf(certificate, case):
         "lawsuit_months": LAWSUIT_MONTHS,
         "verification_url": url,
         "verification_code": verification_code(certificate.signature),
-        "qr": qr_svg(url),
+        "qr": qr_png_data_uri(url),
     }
     # The document is Chinese whatever language the caller's request was in.
     with translation.override("zh-hans"):

@@ -17,7 +17,7 @@ from onewindow.delivery.constants import CertificateKind, CertificateState, Deli
 from onewindow.delivery.constants import MessageChannel
 from onewindow.delivery.models import Certificate, OutboundMessage
 from onewindow.delivery.tasks import issue_result
-from tests.delivery.pdfs import attachment, embedded_font_files, text
+from tests.delivery.pdfs import attachment, embedded_font_files, reader, text
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,9 @@ def test_the_pdf_reads_back_with_the_holder_number_and_an_embedded_cjk_font(issu
         documents.verification_code(certificate.signature),
     ):
         assert expected in words, expected
+    # The QR code of the verification page, as an image.
+    [qr] = reader(content).pages[0].images
+    assert qr.image.size[0] == qr.image.size[1] >= 200
     fonts = embedded_font_files(content)
     assert fonts, "no embedded font program"
     assert any("CJK" in name for name, _key in fonts), fonts

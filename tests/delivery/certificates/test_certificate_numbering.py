@@ -71,3 +71,34 @@ def test_concurrent_numbers_are_distinct_and_gap_free():
         thread.join(timeout=60)
     assert not errors
     assert sorted(numbers) == [f"SCJGJ-2026-{n:06d}" for n in range(1, 81)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs concurrent transactions (see tests/cases/test_concurrency.py)",
+)
+def test_two_workers_running_the_issue_task_issue_one_certificate(decide):
+    from onewindow.delivery.tasks import issue_result
+
+    case = decide()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def work():
+        try:
+            connection.ensure_connection()
+            barrier.wait()
+            results.append(issue_result.call(case.pk))
+        except Exception as exc:  # pragma: no cover - reported below
+            results.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(map(str, results)) == ["issued", "skipped"]
+    assert Certificate.objects.filter(case=case).count() == 1
