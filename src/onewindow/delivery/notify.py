@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from onewindow.core.batch import Sql
+from onewindow.core.logmask import MOBILE
 from onewindow.delivery.constants import MessageChannel, MessageState
 from onewindow.delivery.texts import (
     APPLICANT_TEMPLATES,
@@ -67,7 +68,8 @@ def _applicant_rows(case, template, values):
         # (and the mailbox) get that.
         inbox_text = render(f"{template}.sms.txt", {**values, **private})
     rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", inbox_text, MessageState.SENT)]
-    if case.applicant_phone:
+    if MOBILE.fullmatch(case.applicant_phone or ""):
+        # A landline (0752-…) takes no SMS: such an applicant is told in-app and by e-mail.
         rows.append((MessageChannel.SMS, case.applicant_phone, "", text, MessageState.PENDING))
     if email:
         rows.append((MessageChannel.EMAIL, email, subject, email_body, MessageState.PENDING))
