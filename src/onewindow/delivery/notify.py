@@ -5,8 +5,8 @@
 
 tell_applicant writes one OutboundMessage per channel the applicant can be reached on: the in-app
 message shown on the public progress page (written as sent), an SMS to the case's phone and an
-e-mail when the case has an address. After commit each SMS and e-mail gets its own background task
-(delivery/tasks.py), which claims, sends and retries it. The unique (event key, channel, address)
+e-mail when the case has an address. Each SMS and e-mail gets its own background task
+(delivery/tasks.py), enqueued on commit (enqueue_sends), which claims, sends and retries it. The unique (event key, channel, address)
 makes the same event never send twice, whoever calls twice.
 
 tell_staff writes a cases.Notification to a person or a department, guarded by an in-app outbox
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from onewindow.core.batch import Sql
+from onewindow.core.logmask import MOBILE
 from onewindow.delivery.constants import MessageChannel, MessageState
 from onewindow.delivery.texts import (
     APPLICANT_TEMPLATES,
@@ -55,7 +56,7 @@ def _applicant_values(case, template, context, *, number=None):
     return values
 
 
-def _applicant_rows(case, template, values, *, event_key, now):
+def _applicant_rows(case, template, values):
     """(channel, address, subject, body, state) of each message of one event to the applicant."""
     email = getattr(case, "applicant_email", "")
     text, subject, email_body = applicant_texts(template, values, email=bool(email))
@@ -67,7 +68,8 @@ def _applicant_rows(case, template, values, *, event_key, now):
         # (and the mailbox) get that.
         inbox_text = render(f"{template}.sms.txt", {**values, **private})
     rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", inbox_text, MessageState.SENT)]
-    if case.applicant_phone:
+    if MOBILE.fullmatch(case.applicant_phone or ""):
+        # A landline (0752-…) takes no SMS: such an applicant is told in-app and by e-mail.
         rows.append((MessageChannel.SMS, case.applicant_phone, "", text, MessageState.PENDING))
     if email:
         rows.append((MessageChannel.EMAIL, email, subject, email_body, MessageState.PENDING))
@@ -82,9 +84,7 @@ def tell_applicant(case, template, *, event_key, context=None):
     values = _applicant_values(case, template, context)
     now = timezone.now()
     written = []
-    for channel, address, subject, body, state in _applicant_rows(
-        case, template, values, event_key=event_key, now=now
-    ):
+    for channel, address, subject, body, state in _applicant_rows(case, template, values):
         message = OutboundMessage(
             event_key=event_key,
             template=template,
@@ -139,9 +139,7 @@ def tell_applicant_in_batch(batch, case, template, *, event_key, context=None):
             "sent_at": now if state == MessageState.SENT else None,
             "next_attempt_at": now if state == MessageState.PENDING else None,
         }
-        for channel, address, subject, body, state in _applicant_rows(
-            case, template, values, event_key=event_key, now=now
-        )
+        for channel, address, subject, body, state in _applicant_rows(case, template, values)
     ]
     index = batch.insert_rows(
         OutboundMessage, rows, returning=("id", "state"), on_conflict_ignore=True

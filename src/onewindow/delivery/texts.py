@@ -52,7 +52,10 @@ _ENGINE = Engine(
 def render(name, values, *, language=None):
     """The text of template `name` (e.g. "accepted.sms.txt") with `values`, stripped."""
     template = _ENGINE.get_template(f"delivery/messages/{name}")
-    with translation.override(language or settings.LANGUAGE_CODE):
+    language = language or settings.LANGUAGE_CODE
+    if translation.get_language() == language:  # the usual case: no switching back and forth
+        return template.render(Context(values, autoescape=False)).strip()
+    with translation.override(language):
         return template.render(Context(values, autoescape=False)).strip()
 
 

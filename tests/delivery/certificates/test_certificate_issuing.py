@@ -13,8 +13,12 @@ from onewindow.cases.errors import CaseActionError
 from onewindow.core.models import AuditEntry
 from onewindow.delivery import documents, signing
 from onewindow.delivery.actions import do_issue_result
-from onewindow.delivery.constants import CertificateKind, CertificateState, DeliveryState
-from onewindow.delivery.constants import MessageChannel
+from onewindow.delivery.constants import (
+    CertificateKind,
+    CertificateState,
+    DeliveryState,
+    MessageChannel,
+)
 from onewindow.delivery.models import Certificate, OutboundMessage
 from onewindow.delivery.tasks import issue_result
 from tests.delivery.pdfs import attachment, embedded_font_files, reader, text

@@ -67,7 +67,9 @@ def test_the_right_code_opens_the_compartment_and_delivers_the_case(
     assert Visit.objects.count() == visits  # a locker costs no visit
     assert not Visit.objects.filter(case=case, kind=VisitKind.PICKUP).exists()
     assert AuditEntry.objects.get(action="collect_from_locker").to_state == "delivered"
-    assert OutboundMessage.objects.filter(case=case, template="delivered", channel="sms").count() == 1
+    assert (
+        OutboundMessage.objects.filter(case=case, template="delivered", channel="sms").count() == 1
+    )
     assert "已送达" in sms_gateway.texts()[-1]
 
 

@@ -224,7 +224,12 @@ def test_a_new_code_replaces_an_expired_one(issued, clerk):
 
     case.refresh_from_db()
     assert case.state == CaseState.DELIVERED
-    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup", channel="sms").count() == 2
+    assert (
+        OutboundMessage.objects.filter(
+            case=case, template="ready_for_pickup", channel="sms"
+        ).count()
+        == 2
+    )
 
 
 def test_a_resent_code_voids_the_old_one_at_once(issued, clerk):
@@ -234,7 +239,12 @@ def test_a_resent_code_voids_the_old_one_at_once(issued, clerk):
     do_resend_pickup_code(case, acting_user=clerk)
 
     assert refused(case, clerk, old).code == "code_expired"
-    assert OutboundMessage.objects.filter(case=case, template="ready_for_pickup", channel="sms").count() == 2
+    assert (
+        OutboundMessage.objects.filter(
+            case=case, template="ready_for_pickup", channel="sms"
+        ).count()
+        == 2
+    )
     assert AuditEntry.objects.filter(action="resend_pickup_code").count() == 1
 
 

@@ -6,8 +6,6 @@ mode (it stops when no task is ready), in this process, on the committed queue: 
 use it are transactional.
 """
 
-import pytest
-
 from tests.cases.conftest import (  # noqa: F401 (fixtures)
     accepted_case,
     citizen,

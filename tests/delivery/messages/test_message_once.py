@@ -105,3 +105,11 @@ def test_tell_staff_needs_exactly_one_addressee(accepted_case, supervisor, marke
             context={"deadline": "d"},
         )
     assert not Notification.objects.filter(kind="red_card").exists()
+
+
+def test_a_landline_gets_no_sms(accepted_case, sms_gateway, django_capture_on_commit_callbacks):
+    accepted_case.applicant_phone = "0752-3312345"
+    with django_capture_on_commit_callbacks(execute=True):
+        written = tell_applicant(accepted_case, "delivered", event_key="delivered:landline")
+    assert [m.channel for m in written] == [MessageChannel.IN_APP]
+    assert sms_gateway.requests == []
