@@ -228,7 +228,7 @@ def test_a_missing_file_is_a_422(api):
 
 
 def test_verifications_are_rate_limited_per_client(api, issue, settings):
-    from onewindow.delivery import api as certificate_api
+    from onewindow.delivery.api import certificates as certificate_api
 
     certificate = issue()
     limit = certificate_api.RATE_LIMIT

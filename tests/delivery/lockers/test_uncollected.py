@@ -40,7 +40,7 @@ def run_task_at(moment):
 def templates(case):
     return list(
         OutboundMessage.objects.filter(case=case, channel="sms")
-        .exclude(template="accepted")
+        .exclude(template__in=["accepted", "decided"])
         .order_by("id")
         .values_list("template", flat=True)
     )

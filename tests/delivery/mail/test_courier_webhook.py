@@ -211,7 +211,7 @@ def test_a_delivered_parcel_delivers_the_case_without_a_visit(client, shipment):
     entry = AuditEntry.objects.get(action="mail_delivered")
     assert entry.from_state == "issued" and entry.to_state == "delivered"
     assert entry.details["tracking_number"] == TRACKING_NUMBER
-    told = OutboundMessage.objects.get(event_key=f"delivered:{delivery.pk}")
+    told = OutboundMessage.objects.get(event_key=f"delivered:{delivery.pk}", channel="sms")
     assert told.body.endswith("的结果已送达。") and told.address == "13800138000"
     assert not Visit.objects.filter(case=case).exists()  # mail costs no visit
 

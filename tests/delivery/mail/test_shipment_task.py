@@ -87,7 +87,7 @@ def test_the_booking_is_made_once_however_often_the_task_runs(issued_by_mail, co
 
     assert first["shipped"] and again["tracking_number"] == first["tracking_number"]
     assert Shipment.objects.count() == 1 and len(courier_simulator.shipments) == 1
-    assert OutboundMessage.objects.filter(template="shipped").count() == 1
+    assert OutboundMessage.objects.filter(template="shipped", channel="sms").count() == 1
     assert AuditEntry.objects.filter(action="ship_result").count() == 1
     issued_by_mail.refresh_from_db()
     assert issued_by_mail.state == DeliveryState.SHIPPED
@@ -157,7 +157,7 @@ def test_a_parcel_that_came_back_can_be_mailed_again(
     assert courier_simulator.shipments[second.tracking_number]["reference"].endswith("-2")
     issued_by_mail.refresh_from_db()
     assert issued_by_mail.state == DeliveryState.SHIPPED
-    shipped = OutboundMessage.objects.filter(template="shipped").order_by("id")
+    shipped = OutboundMessage.objects.filter(template="shipped", channel="sms").order_by("id")
     assert [m.body.split("运单号")[1] for m in shipped] == [
         f"{first}。",
         f"{second.tracking_number}。",

@@ -28,6 +28,7 @@ APPLICANT_VALUES = {
         "code": "650214",
         "until": "12月18日",
     },
+    "locker_reminder": {"locker": "淡水街道取件柜", "compartment": "A07", "until": "12月18日"},
     "shipped": {"tracking_number": "EM1234567890CN"},
     "delivered": {},
 }
