@@ -52,7 +52,7 @@ def mail_case():
 
 
 @pytest.fixture
-def simulator(settings, live_server):
+def simulator(settings, live_server, database_tasks):
     simulator = CourierSimulator(port=0, key="k", webhook_secret="s", interval=0.1).start()
     settings.ONEWINDOW_COURIER_URL = simulator.url
     settings.ONEWINDOW_COURIER_KEY = "k"

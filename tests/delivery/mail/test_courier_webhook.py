@@ -213,7 +213,7 @@ def test_a_delivered_parcel_delivers_the_case_without_a_visit(client, shipment):
     assert entry.details["tracking_number"] == TRACKING_NUMBER
     told = OutboundMessage.objects.get(event_key=f"delivered:{delivery.pk}", channel="sms")
     assert told.body.endswith("的结果已送达。") and told.address == "13800138000"
-    assert not Visit.objects.filter(case=case).exists()  # mail costs no visit
+    assert not Visit.objects.filter(case=case, kind="pickup").exists()  # mail costs no visit
 
 
 def test_a_late_event_never_moves_a_delivered_shipment_back(client, shipment):
