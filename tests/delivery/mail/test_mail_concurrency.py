@@ -61,7 +61,7 @@ def test_the_same_event_at_once_is_stored_once(round_, ready_by_mail):
     assert sorted(created for _, created in results) == [False, True]
     assert TrackingEvent.objects.count() == 1
     assert AuditEntry.objects.filter(action="mail_delivered").count() == 1
-    assert OutboundMessage.objects.filter(template="delivered").count() == 1
+    assert OutboundMessage.objects.filter(template="delivered", channel="sms").count() == 1
 
 
 def test_two_workers_booking_one_delivery_record_one_shipment(ready_by_mail, courier_simulator):
