@@ -207,7 +207,7 @@ ACTION_LABELS = {
     "receive_tolerated_materials": gettext_lazy("容缺材料已补齐"),
     "decide_case": gettext_lazy("作出决定"),
     "mark_collected": gettext_lazy("已领取"),
-    "issue_result": gettext_lazy("出件"),
+    "issue_result": gettext_lazy("已出件"),
     "hand_over_at_window": gettext_lazy("窗口领取"),
     "deposit_in_locker": gettext_lazy("结果已放入自助取件柜"),
     "collect_from_locker": gettext_lazy("自助取件柜取件"),
@@ -221,6 +221,7 @@ ACTION_LABELS = {
     "ship_result": gettext_lazy("结果已寄出"),
     "mail_delivered": gettext_lazy("邮件已签收"),
     "mail_returned": gettext_lazy("邮件退回窗口"),
+    "deliver_electronically": gettext_lazy("电子证照已送达"),
 }
 # The steps the public progress query shows: no internal requests, colours or pressing.
 PUBLIC_ACTIONS = (
@@ -246,6 +247,7 @@ PUBLIC_ACTIONS = (
     "ship_result",
     "mail_delivered",
     "mail_returned",
+    "deliver_electronically",
 )
 
 

@@ -547,7 +547,8 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
         row.status, row.received_at = MaterialStatus.RECEIVED, now
         row.save(update_fields=["status", "received_at"])
     _count_visit(case, VisitKind.SUPPLEMENT, acting_user, now)
-    if not case.materials.filter(status=MaterialStatus.TOLERATED).exists():
+    all_arrived = not case.materials.filter(status=MaterialStatus.TOLERATED).exists()
+    if all_arrived:
         case.supplement_due = None
         case.save(update_fields=["supplement_due", "updated_at"])
     record(
@@ -558,4 +559,8 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
         client_address=client_address,
         materials=[row.material.name for row in rows],
     )
+    if all_arrived:
+        from onewindow.delivery.actions.routing import tolerated_materials_arrived
+
+        tolerated_materials_arrived(case, acting_user=acting_user)
     return case

@@ -18,6 +18,7 @@ from onewindow.cases.constants import CaseState
 from onewindow.cases.errors import CaseActionError
 from onewindow.cases.models import Case
 from onewindow.catalog.constants import DeliveryMethod
+from onewindow.delivery.actions.routing import waiting_for_tolerated_materials
 from onewindow.delivery.constants import (
     SHIPMENT_STATE_FOR_CODE,
     SHIPMENT_STATE_RANK,
@@ -58,6 +59,11 @@ def do_create_shipment(delivery_id, *, courier):
         return existing
     address = MailAddress.objects.filter(delivery=delivery).first()
     if delivery.method != DeliveryMethod.MAIL or delivery.state != DeliveryState.READY:
+        return None
+    if waiting_for_tolerated_materials(delivery.case):
+        # Switched to mail while 容缺 materials are outstanding: tolerated_materials_arrived
+        # books it when the last one comes.
+        logger.info("mail delivery %s waits for tolerated materials", delivery.pk)
         return None
     if address is None:
         logger.warning("mail delivery %s has no address: not shipped", delivery.pk)
