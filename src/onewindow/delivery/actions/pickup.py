@@ -31,7 +31,7 @@ from onewindow.delivery.errors import (
     tolerated_outstanding,
 )
 from onewindow.delivery.models import Delivery, Visit, WindowPickup
-from onewindow.delivery.notify import tell_applicant
+from onewindow.delivery.notify import tell_applicant, tell_applicant_in_batch
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def do_hand_over_at_window(case, *, pickup_code, collector, acting_user, client_
     reference = (collector.authorisation_reference or "").strip()[:100] if proxy else ""
     try:
         with transaction.atomic():
-            collected_by, delivery_id = _hand_over_batch(
+            collected_by = _hand_over_batch(
                 case,
                 digest=digest,
                 now=now,
@@ -169,7 +169,6 @@ def do_hand_over_at_window(case, *, pickup_code, collector, acting_user, client_
                 acting_user=acting_user,
                 client_address=client_address,
             )
-            tell_applicant(case, "delivered", event_key=f"delivered:{delivery_id}")
     except Exception:
         if scan_name:  # the scan of a hand-over that did not happen
             WindowPickup._meta.get_field("authorisation_scan").storage.delete(scan_name)
@@ -181,6 +180,8 @@ def do_hand_over_at_window(case, *, pickup_code, collector, acting_user, client_
 def _hand_over_batch(
     case, *, digest, now, kind, name, id_number, reference, scan, acting_user, client_address
 ):
+    # The `delivered` message is written by the batch too; its key names the delivery.
+    delivery_id = Delivery.objects.filter(case_id=case.pk).values_list("pk", flat=True).first()
     batch = Batch()
     statements.lock_case(batch, case.pk)
     conditions = [
@@ -226,9 +227,9 @@ def _hand_over_batch(
         f"WHERE {pickup_row} AND collected_at IS NULL AND expires_at > %s",
         [now, kind, *who.params, id_number, reference, *scan, acting_user.pk, case.pk, digest, now],
     )
-    delivered = batch.fetch(
+    batch.execute(
         "UPDATE delivery_delivery SET state = %s, delivered_at = %s, updated_at = %s "
-        "WHERE case_id = %s RETURNING id",
+        "WHERE case_id = %s",
         [DeliveryState.DELIVERED, now, now, case.pk],
     )
     updated = batch.fetch(
@@ -267,11 +268,15 @@ def _hand_over_batch(
         ],
         alongside=True,  # reads the case's number, which the UPDATEs leave alone
     )
+    after_messages = tell_applicant_in_batch(
+        batch, case, "delivered", event_key=f"delivered:{delivery_id}"
+    )
     try:
         results = batch.run()
     except CheckFailed as failed:
         raise _hand_over_error(failed.code, case, digest) from None
-    return results[updated][0][0], results[delivered][0][0]
+    after_messages(results)
+    return results[updated][0][0]
 
 
 def _hand_over_error(code, case, digest):
