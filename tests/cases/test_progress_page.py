@@ -112,6 +112,20 @@ def test_a_suspended_case_shows_the_clock_stopped(client, accepted_case, reviewe
     assert "补充消防设施检测报告" not in html  # the reason is the department's note, not shown
 
 
+def test_the_promise_of_a_delivered_case_is_not_shown_as_a_warning(
+    client, accepted_case, reviewer_market, reviewer_fire, reviewer_housing, clerk
+):
+    from tests.cases.test_parallel_review import approve_everything
+    from tests.pickup import collect, issue
+
+    open_html = page(lookup(client, accepted_case.number, CITIZEN_ID[-4:]))
+    assert '<b class="kept">' not in open_html
+    case = approve_everything(accepted_case, reviewer_market, reviewer_fire, reviewer_housing)
+    collect(case, clerk, code=issue(case, clerk))
+    html = page(lookup(client, case.number, CITIZEN_ID[-4:]))
+    assert f'<b class="kept">{case.promised_deadline:%Y-%m-%d}</b>' in html
+
+
 def test_lookups_are_rate_limited_per_client_address(client, accepted_case):
     for _ in range(LOOKUPS_PER_WINDOW):
         assert lookup(client, accepted_case.number, "0000").status_code == 200

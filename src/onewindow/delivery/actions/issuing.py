@@ -31,7 +31,6 @@ def do_issue_result(case, *, acting_user=None, client_address=None):
         client_address=client_address,
         certificate=certificate.number,
     )
-    routing.result_ready(delivery, acting_user=acting_user)
     tell_applicant(
         case,
         "decided",
@@ -41,5 +40,7 @@ def do_issue_result(case, *, acting_user=None, client_address=None):
             f"{certificate.get_kind_display()}编号{certificate.number}"
         },
     )
+    # After the decision message: the pickup code, the parcel, or the electronic delivery.
+    routing.result_ready(delivery, acting_user=acting_user)
     case.certificate = certificate
     return case
