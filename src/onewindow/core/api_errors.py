@@ -36,6 +36,28 @@ class ApiError(Exception):
         return body
 
 
+def rate_limited(request, response, scope, *, limit, window_seconds):
+    """Count one public lookup of `request`'s client in `scope` (core.ratelimit): None within the
+    limit, else the 429 answer for the endpoint to return, with Retry-After set on `response`."""
+    from ninja import Status
+
+    from onewindow.core import ratelimit
+
+    try:
+        ratelimit.check_request(request, scope, limit=limit, window_seconds=window_seconds)
+    except ratelimit.RateLimited as exc:
+        response["Retry-After"] = str(exc.retry_after)
+        return Status(
+            429,
+            {
+                "code": "rate_limited",
+                "message": f"查询过于频繁，请 {exc.retry_after} 秒后再试 / Too many queries: "
+                f"retry in {exc.retry_after} seconds",
+            },
+        )
+    return None
+
+
 def install(api):
     from ninja.errors import AuthenticationError, ValidationError
 

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router
 
 from onewindow.cases import queries
 from onewindow.cases.api.common import _errors
 from onewindow.cases.constants import CaseState, Decision
 from onewindow.cases.errors import not_found
 from onewindow.cases.serializers import ProgressOut, choice
-from onewindow.core import ratelimit
+from onewindow.core import api_errors
 
 router = Router()
 
@@ -36,23 +36,15 @@ def progress(
     number: str = Query("", max_length=40, description="办件编号。"),
     secret: str = Query("", max_length=20, description="申请人证件号码或手机号码的后 4 位。"),
 ):
-    try:
-        ratelimit.check_request(
-            request,
-            "progress",
-            limit=PROGRESS_RATE_LIMIT,
-            window_seconds=PROGRESS_RATE_WINDOW_SECONDS,
-        )
-    except ratelimit.RateLimited as exc:
-        response["Retry-After"] = str(exc.retry_after)
-        return Status(
-            429,
-            {
-                "code": "rate_limited",
-                "message": f"查询过于频繁，请 {exc.retry_after} 秒后再试 / Too many queries: "
-                f"retry in {exc.retry_after} seconds",
-            },
-        )
+    limited = api_errors.rate_limited(
+        request,
+        response,
+        "progress",
+        limit=PROGRESS_RATE_LIMIT,
+        window_seconds=PROGRESS_RATE_WINDOW_SECONDS,
+    )
+    if limited is not None:
+        return limited
     case = queries.find_for_progress(number, secret)
     if case is None:
         raise not_found()

@@ -8,13 +8,13 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpResponse
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Router, Schema, UploadedFile
 
 from onewindow.cases.api.common import _errors
 from onewindow.cases.serializers import choice
 from onewindow.cases.views.public import mask_name
 from onewindow.catalog.api import Choice
-from onewindow.core import ratelimit
+from onewindow.core import api_errors
 from onewindow.delivery import signing, verification
 from onewindow.delivery.constants import CertificateKind, VerificationResult
 
@@ -88,21 +88,9 @@ def _holder_kind(certificate):
 
 
 def _limited(request, response):
-    try:
-        ratelimit.check_request(
-            request, RATE_SCOPE, limit=RATE_LIMIT, window_seconds=RATE_WINDOW_SECONDS
-        )
-    except ratelimit.RateLimited as exc:
-        response["Retry-After"] = str(exc.retry_after)
-        return Status(
-            429,
-            {
-                "code": "rate_limited",
-                "message": f"查询过于频繁，请 {exc.retry_after} 秒后再试 / Too many queries: "
-                f"retry in {exc.retry_after} seconds",
-            },
-        )
-    return None
+    return api_errors.rate_limited(
+        request, response, RATE_SCOPE, limit=RATE_LIMIT, window_seconds=RATE_WINDOW_SECONDS
+    )
 
 
 RATE_TEXT = f"每个客户端地址每 {RATE_WINDOW_SECONDS} 秒最多 {RATE_LIMIT} 次（与核验页面共用），超出返回 429 rate_limited 和 Retry-After。"
