@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.cases.admin import ReadOnlyMixin
 from onewindow.delivery.constants import CompartmentState
 from onewindow.delivery.models import Compartment, Locker, LockerDeposit, WindowPickup
 
@@ -62,19 +63,8 @@ class CompartmentAdmin(admin.ModelAdmin):
         return self.readonly_fields
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LockerDeposit)
-class LockerDepositAdmin(ReadOnlyAdmin):
+class LockerDepositAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "delivery",
         "locker",
@@ -89,7 +79,7 @@ class LockerDepositAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WindowPickup)
-class WindowPickupAdmin(ReadOnlyAdmin):
+class WindowPickupAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "delivery",
         "service_point",
