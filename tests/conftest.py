@@ -1,7 +1,11 @@
 import pytest
 
-from onewindow.core import workdays
+from onewindow.core import testclock, workdays
 from tests.factories import DepartmentFactory
+
+# ONEWINDOW_TEST_NOW=2027-02-05T10:00:00+08:00 runs the whole suite from that moment on, in this
+# process and in every `onewindow` process the tests start (core/testclock.py).
+testclock.start_from_environment()
 
 
 @pytest.fixture(autouse=True)
