@@ -8,9 +8,11 @@ from ninja import Field, Router, Schema
 
 from onewindow.accounts.api_auth import API_AUTH
 from onewindow.cases.api.common import SIGNED_IN, _address, _errors, _user, _visible_case
+from onewindow.cases.permissions import sees_full_identity
 from onewindow.cases.serializers import choice
 from onewindow.catalog.api import Choice
 from onewindow.catalog.constants import DeliveryMethod
+from onewindow.core.identity import mask_phone
 from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.constants import DeliveryState, ShipmentState, TrackingCode
 from onewindow.delivery.queries import delivery_of
@@ -38,7 +40,7 @@ class DeliveryIn(Schema):
 
 class MailAddressOut(Schema):
     recipient_name: str = Field(description="收件人。")
-    phone: str = Field(description="收件人手机号码。")
+    phone: str = Field(description="收件人手机号码（其他服务点的窗口人员看到脱敏值）。")
     province: str = Field(description="省。")
     city: str = Field(description="市。")
     district: str = Field(description="区县。")
@@ -90,8 +92,17 @@ class DeliveryOut(Schema):
         return choice(DeliveryState, delivery.state)
 
     @staticmethod
-    def resolve_address(delivery):
-        return getattr(delivery, "mail_address", None)
+    def resolve_address(delivery, context):
+        address = getattr(delivery, "mail_address", None)
+        if address is None:
+            return None
+        values = {name: getattr(address, name) for name in MailAddressOut.model_fields}
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None) or getattr(request, "user", None)
+        if user is None or not sees_full_identity(user, delivery.case):
+            # The recipient's phone is the applicant's, as a rule: masked alike.
+            values["phone"] = mask_phone(values["phone"])
+        return values
 
     @staticmethod
     def resolve_shipments(delivery):
