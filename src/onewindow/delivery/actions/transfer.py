@@ -37,7 +37,7 @@ def service_points():
 
 
 def _target(to_point):
-    pk = getattr(to_point, "pk", to_point)
+    pk = getattr(to_point, "pk", to_point)  # a Department, its pk, or a form's text
     target = None
     if isinstance(pk, int) or (isinstance(pk, str) and pk.isascii() and pk.isdigit()):
         target = service_points().filter(pk=int(pk)).first()

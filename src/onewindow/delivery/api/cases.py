@@ -10,7 +10,7 @@ from onewindow.accounts.api_auth import API_AUTH
 from onewindow.cases.api.common import SIGNED_IN, _address, _errors, _user, _visible_case
 from onewindow.cases.permissions import sees_full_identity
 from onewindow.cases.serializers import choice
-from onewindow.catalog.api import Choice
+from onewindow.catalog.api import Choice, DepartmentRef
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.core.identity import mask_phone
 from onewindow.delivery.actions.choice import do_choose_delivery
@@ -146,3 +146,51 @@ def get_delivery(request, case_id: int):
 
         raise not_found("该办件尚未选择送达方式 / No delivery chosen for this case")
     return delivery
+
+
+class TransferIn(Schema):
+    to_point: str = Field(
+        min_length=1,
+        max_length=20,
+        description="转至的服务点编码（政务服务中心、镇或村服务点的 Department.code）。",
+    )
+    reason: str = Field(min_length=1, max_length=200, description="转移原因（记入审计）。")
+
+
+class TransferOut(Schema):
+    case_id: int = Field(description="办件 id。")
+    service_point: DepartmentRef = Field(description="结果现在待领取的服务点。")
+    expires_at: datetime = Field(description="新领取码的有效期至。")
+
+
+@router.post(
+    "/{int:case_id}/delivery/transfer",
+    response={200: TransferOut, **_errors(*SIGNED_IN, 409, 422)},
+    summary="Move a result waiting at my window to another service point",
+    description=(
+        "结果转移：窗口领取的结果只能在其所在服务点交付（否则 403 result_at_other_point）；"
+        "申请人要在其他服务点领取时，由结果所在服务点的窗口人员办理转移，须说明原因。"
+        "原领取码作废，新领取码以短信发给申请人。其他服务点的窗口人员调用 403 "
+        "result_at_other_point；结果不在窗口 409 not_at_window，已入柜 409 in_locker，"
+        "已在该服务点 409 same_service_point，服务点编码无效 422 invalid_input。"
+    ),
+)
+def transfer_result(request, case_id: int, payload: TransferIn):
+    from onewindow.catalog.models import Department
+    from onewindow.delivery.actions import do_transfer_result
+
+    case = _visible_case(request, case_id)
+    target = Department.objects.filter(code=payload.to_point).first()
+    pickup = do_transfer_result(
+        case,
+        to_point=target,
+        reason=payload.reason,
+        acting_user=_user(request),
+        client_address=_address(request),
+    )
+    point = pickup.service_point
+    return {
+        "case_id": case.pk,
+        "service_point": {"code": point.code, "name": point.name},
+        "expires_at": pickup.expires_at,
+    }
