@@ -199,3 +199,25 @@ def test_a_clerk_without_a_point_reads_the_hall_cases_in_full(client, received, 
     applicant, _ = identity(ApiClient(client).as_user(loose), case)
 
     assert applicant == FULL_APPLICANT
+
+
+def test_a_scan_is_for_the_receiving_point_not_for_another(
+    client, settings, tmp_path, joint_item, citizen, clerk, clerk_village
+):
+    from tests.cases.conftest import scanned_lines
+
+    settings.MEDIA_ROOT = tmp_path
+    case = do_receive_intake(
+        item=joint_item, applicant=citizen, materials=scanned_lines(joint_item), acting_user=clerk
+    )
+    row = case.materials.get(material__name="营业执照")
+    url = reverse("cases:inbox_material", args=[row.pk])
+
+    client.force_login(clerk_village)
+    refused = client.get(url)
+    client.force_login(clerk)
+    allowed = client.get(url)
+
+    assert refused.status_code == 403
+    assert "扫描件只向收件服务点的窗口人员和审查、监察人员提供" in refused.content.decode()
+    assert allowed.status_code == 200
