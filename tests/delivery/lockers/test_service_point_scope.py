@@ -427,3 +427,28 @@ def test_the_public_progress_page_shows_the_transfer(issued, clerk, village):
 
     steps = [(str(label), place) for _, label, place in public_timeline(case)]
     assert ("结果转至其他服务点领取", "霞角村党群服务中心") in steps
+
+
+def test_a_village_clerk_cannot_send_a_result_waiting_at_the_hall_by_mail(
+    client, issued, clerk_village
+):
+    case = issued()
+    before = snapshot(case)
+    body = {
+        "method": "mail",
+        "address": {
+            "recipient_name": "李明",
+            "phone": "13800138000",
+            "province": "广东省",
+            "city": "惠州市",
+            "district": "惠阳区",
+            "street": "淡水街道人民路 1 号",
+        },
+    }
+
+    response = ApiClient(client).as_user(clerk_village).put(f"/api/cases/{case.pk}/delivery", body)
+
+    assert response.status_code == 403
+    assert response.json() == {"code": "result_at_other_point", "message": HALL_RESULT}
+    assert snapshot(case) == before
+    assert case.delivery.method == DeliveryMethod.WINDOW

@@ -117,7 +117,8 @@ class DeliveryOut(Schema):
         "登记申请人选择的送达方式（窗口领取、自助取件柜、邮政寄递、电子证照），须为事项允许的方式之一，"
         "否则 422 delivery_method_not_allowed。邮寄须填写收件地址：缺少或无效的字段返回 422 "
         "invalid_input，detail 逐项列出。受理后、结果寄出（入柜、送达）前可以更改，之后 409。"
-        "已出件待领取时改为邮寄，立即向快递公司下单。"
+        "已出件待领取时改为邮寄，立即向快递公司下单；结果在其他服务点待领取时 403 "
+        "result_at_other_point（由结果所在服务点办理）。"
     ),
 )
 def choose_delivery(request, case_id: int, payload: DeliveryIn):
