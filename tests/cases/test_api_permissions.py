@@ -411,6 +411,7 @@ SIGNED_IN_ENDPOINTS = [
     ("get", "/api/cases/supervision", None),
     ("put", "/api/cases/{case}/delivery", {"method": "window"}),
     ("get", "/api/cases/{case}/delivery", None),
+    ("post", "/api/cases/{case}/delivery/transfer", {"to_point": "ZWFWZX", "reason": "x"}),
 ]
 
 

@@ -16,7 +16,9 @@ from onewindow.cases.constants import (
     TaskState,
 )
 from onewindow.cases.models import Case, Notification, NotificationRead, ReviewTask
+from onewindow.cases.permissions import sees_full_identity
 from onewindow.core import workdays
+from onewindow.core.identity import mask_email, mask_id, mask_phone
 from onewindow.core.models import AuditEntry
 
 
@@ -34,6 +36,28 @@ def cases_visible_to(user):
             | Q(item__lead_department_id=user.department_id)
         ).distinct()
     return cases.none()
+
+
+def shown_identity(user, case):
+    """The applicant's and proxy's ID numbers, phones and e-mail as `user` may read them: in full
+    or masked (permissions.sees_full_identity). The case page and the API both show these."""
+    full = sees_full_identity(user, case)
+    values = {
+        "id_number": case.applicant_id_number,
+        "phone": case.applicant_phone,
+        "email": case.applicant_email,
+        "proxy_id_number": case.proxy_id_number,
+        "proxy_phone": case.proxy_phone,
+    }
+    if not full:
+        values = {
+            "id_number": mask_id(values["id_number"]),
+            "phone": mask_phone(values["phone"]),
+            "email": mask_email(values["email"]),
+            "proxy_id_number": mask_id(values["proxy_id_number"]),
+            "proxy_phone": mask_phone(values["proxy_phone"]),
+        }
+    return {**values, "masked": not full}
 
 
 # What the inbox page (views/review.py and cases/review/_inbox_results.html) shows of a task, its
@@ -213,6 +237,7 @@ ACTION_LABELS = {
     "collect_from_locker": gettext_lazy("自助取件柜取件"),
     "return_from_locker": gettext_lazy("逾期未取，退回窗口"),
     "resend_pickup_code": gettext_lazy("重新发送领取码"),
+    "transfer_result": gettext_lazy("结果转至其他服务点领取"),
     "withdraw_case": gettext_lazy("申请人撤回"),
     "terminate_case": gettext_lazy("终止办理"),
     "colour_changed": gettext_lazy("监察状态变化"),
@@ -239,6 +264,7 @@ PUBLIC_ACTIONS = (
     "mark_collected",
     "issue_result",
     "hand_over_at_window",
+    "transfer_result",
     "deposit_in_locker",
     "collect_from_locker",
     "return_from_locker",

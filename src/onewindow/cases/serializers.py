@@ -7,10 +7,12 @@ Output schemas read model instances (resolvers turn choice values into `{value, 
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from ninja import Field, Schema
 
 from onewindow.accounts.constants import Role
+from onewindow.cases import queries
 from onewindow.cases.constants import (
     ApplicantKind,
     CaseState,
@@ -188,17 +190,19 @@ class CaseItemRef(Schema):
 class ApplicantOut(Schema):
     kind: Choice = Field(description="自然人或法人。")
     name: str = Field(description="姓名或单位名称。")
-    id_number: str = Field(description="居民身份证号码或统一社会信用代码。")
-    phone: str = Field(description="联系电话。")
-    email: str = Field(description="电子邮箱，可为空。")
+    id_number: str = Field(
+        description="居民身份证号码或统一社会信用代码（其他服务点的窗口人员看到脱敏值，如 110105********002X）。"
+    )
+    phone: str = Field(description="联系电话（其他服务点的窗口人员看到 138****8000 形式）。")
+    email: str = Field(description="电子邮箱，可为空（其他服务点的窗口人员看到脱敏值）。")
     legal_representative: str = Field(description="法定代表人。")
     contact_name: str = Field(description="联系人。")
 
 
 class ProxyOut(Schema):
     name: str = Field(description="代办人姓名。")
-    id_number: str = Field(description="代办人身份证号码。")
-    phone: str = Field(description="代办人电话。")
+    id_number: str = Field(description="代办人身份证号码（其他服务点的窗口人员看到脱敏值）。")
+    phone: str = Field(description="代办人电话（其他服务点的窗口人员看到脱敏值）。")
 
 
 class ScanOut(Schema):
@@ -357,25 +361,27 @@ class CaseOut(Schema):
         return choice(IntakeChannel, case.channel)
 
     @staticmethod
-    def resolve_applicant(case):
+    def resolve_applicant(case, context):
+        shown = _shown_identity(case, context)
         return {
             "kind": choice(ApplicantKind, case.applicant_kind),
             "name": case.applicant_name,
-            "id_number": case.applicant_id_number,
-            "phone": case.applicant_phone,
-            "email": case.applicant_email,
+            "id_number": shown["id_number"],
+            "phone": shown["phone"],
+            "email": shown["email"],
             "legal_representative": case.legal_representative,
             "contact_name": case.contact_name,
         }
 
     @staticmethod
-    def resolve_proxy(case):
+    def resolve_proxy(case, context):
         if not case.proxy_name:
             return None
+        shown = _shown_identity(case, context)
         return {
             "name": case.proxy_name,
-            "id_number": case.proxy_id_number,
-            "phone": case.proxy_phone,
+            "id_number": shown["proxy_id_number"],
+            "phone": shown["proxy_phone"],
         }
 
     @staticmethod
@@ -401,6 +407,20 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_extensions(case):
         return list(case.extensions.all())
+
+
+def _shown_identity(case, context):
+    """The identity values the caller may read (queries.shown_identity), worked out once per
+    case and response. Without a signed-in caller nothing is shown in full."""
+    cached = getattr(case, "_shown_identity", None)
+    if cached is not None:
+        return cached
+    request = (context or {}).get("request")
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        user = AnonymousUser()
+    case._shown_identity = queries.shown_identity(user, case)
+    return case._shown_identity
 
 
 def case_for_output(pk, cases=None):

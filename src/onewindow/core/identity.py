@@ -88,3 +88,13 @@ def mask_phone(value):
     if not value:
         return ""
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else value[:2] + "****" + value[-2:]
+
+
+def mask_email(value):
+    """l***@example.com: the mailbox's first character and its domain."""
+    if not value:
+        return ""
+    local, at, domain = value.partition("@")
+    if not at:
+        return local[:1] + "***"
+    return f"{local[:1]}***@{domain}"

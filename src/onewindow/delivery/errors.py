@@ -1,6 +1,7 @@
 """Errors of delivery actions (same shape as the case actions': code, status, Chinese / English)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import CaseActionError, invalid_input
 
@@ -36,4 +37,29 @@ def tolerated_outstanding():
     return CaseActionError(
         "tolerated_materials_outstanding",
         "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",
+    )
+
+
+# --- service points (cases.permissions.at_own_point) ------------------------------------------
+
+
+def locker_at_other_point(locker):
+    return CaseActionError(
+        "locker_at_other_point",
+        _("%(locker)s属于%(point)s，只能存入本服务点的取件柜。")
+        % {"locker": locker.name, "point": locker.service_point.name},
+        status=403,
+    )
+
+
+def result_at_other_point(point):
+    name = point.name if point is not None else _("政务服务中心")
+    return CaseActionError(
+        "result_at_other_point",
+        _(
+            "该结果在%(point)s待领取，只能由%(point)s的窗口人员办理；"
+            "要在其他服务点领取，请由%(point)s办理转移。"
+        )
+        % {"point": name},
+        status=403,
     )

@@ -48,6 +48,13 @@ class DepositForm(forms.Form):
         self.fields["locker"].queryset = lockers
 
 
+class TransferForm(forms.Form):
+    to_point = forms.CharField(max_length=20, label=_("转至"))
+    reason = forms.CharField(max_length=200, label=_("转移原因"))
+
+    FIELDS = {"to_point": "to_point", "reason": "reason"}
+
+
 def place_errors(form, error):
     """Put an action error's per-field details next to the fields they name."""
     for detail in error.detail or []:
@@ -68,14 +75,17 @@ class DeliveryForm(forms.Form):
     postcode = forms.CharField(max_length=20, required=False)
 
     @classmethod
-    def for_case(cls, case, delivery):
-        """The form filled with the current choice, or the applicant as the recipient."""
+    def for_case(cls, case, delivery, *, masked=False):
+        """The form filled with the current choice, or the applicant as the recipient. A reader
+        who may not see the phone in full (`masked`) types it again to change the address."""
         initial = {"method": delivery.method if delivery else DeliveryMethod.WINDOW}
         address = getattr(delivery, "mail_address", None) if delivery else None
         if address is not None:
             initial.update({name: getattr(address, name) for name in FIELDS})
         else:
             initial.update({"recipient_name": case.applicant_name, "phone": case.applicant_phone})
+        if masked:
+            initial["phone"] = ""
         return cls(initial=initial)
 
     def address(self):

@@ -2,16 +2,19 @@
 locker deposit forms, where the result is, and the visits the case cost."""
 
 from onewindow.cases.constants import CaseState
+from onewindow.cases.permissions import at_own_point, service_point_id_of
 from onewindow.catalog.constants import DeliveryMethod
+from onewindow.delivery.actions.transfer import service_points
 from onewindow.delivery.constants import CompartmentState, DeliveryState
-from onewindow.delivery.forms import DepositForm, HandOverForm
+from onewindow.delivery.forms import DepositForm, HandOverForm, TransferForm
 from onewindow.delivery.models import Delivery, Locker
 
 
 def clerk_lockers(user):
+    """The lockers a clerk may fill: those of their own service point (all for superusers)."""
     lockers = Locker.objects.filter(active=True).select_related("service_point")
     if not user.is_superuser:
-        lockers = lockers.filter(service_point_id=user.department_id)
+        lockers = lockers.filter(service_point_id=service_point_id_of(user))
     return lockers.order_by("code")
 
 
@@ -26,11 +29,14 @@ def case_panel(request, case, forms_):
             .first()
         )
     issued = case.state == CaseState.ISSUED
-    can_hand_over = (
+    at_window = (
         issued
         and pickup is not None
         and delivery.state in (DeliveryState.READY, DeliveryState.RETURNED)
     )
+    # A result waiting at another service point is handed over (or moved on) there only.
+    here = at_window and at_own_point(request.user, pickup.service_point_id)
+    can_hand_over = here
     can_deposit = (
         issued
         and delivery is not None
@@ -50,6 +56,11 @@ def case_panel(request, case, forms_):
         "visits": list(case.visits.select_related("service_point").order_by("at", "id")),
         "can_issue": case.state == CaseState.DECIDED,
         "can_hand_over": can_hand_over,
+        "waits_elsewhere": at_window and not here,
+        "transfer_points": list(service_points().exclude(pk=pickup.service_point_id))
+        if here
+        else [],
+        "transfer_form": forms_.get("transfer_form") or TransferForm(),
         "can_deposit": can_deposit,
         "locker_rows": locker_rows,
         "hand_over_form": forms_.get("hand_over_form")

@@ -218,7 +218,9 @@ def receive_tolerated(request, case_id: int, payload: ToleratedMaterialsIn):
     "窗口领取：出件后凭短信中的 6 位领取码，核验领取人证件（本人证件号码须与申请人一致；"
     "他人代领须提供本人有效身份证和授权委托书），办件转为“已送达”并计一次到现场。"
     "领取码错误 422 wrong_code，已过期 410 code_expired，已使用 410 code_used，"
-    "证件不符 422 id_mismatch，缺委托书 422 authorisation_missing，容缺材料未补齐 409。",
+    "证件不符 422 id_mismatch，缺委托书 422 authorisation_missing，容缺材料未补齐 409。"
+    "只能交付在本人所在服务点待领取的结果，其他服务点的结果 403 result_at_other_point"
+    "（由该服务点办理结果转移：POST /api/cases/{id}/delivery/transfer）。",
     extra=(409, 410, 422),
 )
 def collect(request, case_id: int, payload: CollectIn):

@@ -49,7 +49,7 @@ from onewindow.cases.models import (
     ReviewTask,
     Suspension,
 )
-from onewindow.cases.permissions import heads, works_for
+from onewindow.cases.permissions import heads, sees_full_identity, works_for
 from onewindow.cases.views.common import (
     client_ip,
     failed,
@@ -486,9 +486,13 @@ def case_terminate(request, pk):
 @login_required
 def material_download(request, pk):
     """A scanned material, for anyone who may see the case; streamed with its sniffed type."""
-    material = get_object_or_404(CaseMaterial.objects.select_related("material"), pk=pk)
+    material = get_object_or_404(CaseMaterial.objects.select_related("material", "case"), pk=pk)
     if not queries.cases_visible_to(request.user).filter(pk=material.case_id).exists():
         raise PermissionDenied(_("无权查看该办件的材料"))
+    if not sees_full_identity(request.user, material.case):
+        # A scan (an ID card, a licence) shows in full what the pages mask: clerks of the
+        # receiving point only (docs/security.md, "Who may see what").
+        raise PermissionDenied(_("扫描件只向收件服务点的窗口人员和审查、监察人员提供"))
     if not material.file:
         raise Http404(_("该材料没有扫描件"))
     content_type = material.content_type or "application/octet-stream"

@@ -53,6 +53,7 @@ from onewindow.cases.queries import (
     art32_cutoff,
     cases_visible_to,
     public_timeline,
+    shown_identity,
     undecided_intakes,
 )
 from onewindow.catalog.constants import MaterialForm
@@ -356,6 +357,7 @@ def continue_intake(request, pk):
         "error": error,
         "art32": case.received_on <= art32_cutoff(),
         "masked_id": mask_id(case.applicant_id_number),
+        "shown": shown_identity(request.user, case),
     }
     return render(request, "cases/window/intake_continue.html", context, status=status)
 
@@ -371,10 +373,12 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
     tolerated = [row for row in rows if row.status == MaterialStatus.TOLERATED]
     tasks = ReviewTask.objects.select_related("department", "decided_by").order_by("id")
     stages = case.stages.order_by("position").prefetch_related(Prefetch("tasks", queryset=tasks))
+    shown = shown_identity(request.user, case)
     context = {
         "case": case,
         "reference": documents.reference(case),
         "masked_id": mask_id(case.applicant_id_number),
+        "shown": shown,
         "rows": rows,
         "tolerated": tolerated,
         "stages": list(stages),
@@ -392,7 +396,9 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         # The result documents (delivery.Certificate), once there is a decision.
         "certificates": list(case.certificates.order_by("-id")) if case.decided_on else [],
         **case_panel(request, case, forms_),
-        **delivery_pages.case_page_context(case, delivery_form=forms_.get("delivery_form")),
+        **delivery_pages.case_page_context(
+            case, delivery_form=forms_.get("delivery_form"), masked=shown["masked"]
+        ),
     }
     return render(request, "cases/window/case.html", context, status=status)
 

@@ -16,6 +16,7 @@ from onewindow.delivery.actions.pickup import (
     do_hand_over_at_window,
     do_resend_pickup_code,
 )
+from onewindow.delivery.actions.transfer import do_transfer_result
 
 __all__ = [
     "Collector",
@@ -30,4 +31,5 @@ __all__ = [
     "do_send_message",
     "do_supersede_certificate",
     "do_sweep_outbox",
+    "do_transfer_result",
 ]

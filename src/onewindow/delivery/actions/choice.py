@@ -5,11 +5,13 @@ from django.db import transaction
 from onewindow.cases.actions.common import lock_case, record, require_state
 from onewindow.cases.constants import CaseState
 from onewindow.cases.errors import CaseActionError, forbidden
-from onewindow.cases.permissions import is_clerk
+from onewindow.cases.permissions import at_own_point, is_clerk
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.actions import routing
+from onewindow.delivery.actions.pickup import waiting_point
 from onewindow.delivery.addresses import clean_address
 from onewindow.delivery.constants import DeliveryState
+from onewindow.delivery.errors import result_at_other_point
 from onewindow.delivery.models import Delivery, MailAddress
 
 # From acceptance until the result has left: a result in a locker, in the post or handed over
@@ -58,6 +60,11 @@ def do_choose_delivery(case, *, method, address=None, acting_user, client_addres
     delivery = Delivery.objects.select_for_update().filter(case=case).first()
     if delivery is not None and delivery.state in LEFT_DELIVERY_STATES:
         raise result_has_left(delivery)
+    if case.state == CaseState.ISSUED and delivery is not None:
+        # An issued result waiting at a window is that point's to send on (by mail, too).
+        point = waiting_point(delivery)
+        if point is not None and not at_own_point(acting_user, point.pk):
+            raise result_at_other_point(point)
     if method not in DeliveryMethod.values or method not in (case.item.delivery_methods or []):
         raise method_not_allowed()
     checked = clean_address(address) if method == DeliveryMethod.MAIL else None

@@ -19,7 +19,7 @@ from django.utils import timezone
 from onewindow.cases.actions.common import lock_case, record
 from onewindow.cases.constants import CaseState, MaterialStatus
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found
-from onewindow.cases.permissions import is_clerk
+from onewindow.cases.permissions import at_own_point, is_clerk
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.core import audit
 from onewindow.delivery import codes
@@ -34,6 +34,7 @@ from onewindow.delivery.errors import (
     bad_code_format,
     code_expired,
     code_used,
+    locker_at_other_point,
     tolerated_outstanding,
     wrong_code,
 )
@@ -145,6 +146,16 @@ def do_deposit_in_locker(
     code in clear as `.code` (never stored)."""
     if not is_clerk(acting_user):
         raise forbidden()
+    locker = (
+        Locker.objects.select_related("service_point")
+        .filter(pk=getattr(locker, "pk", locker))
+        .first()
+    )
+    if locker is None:
+        raise not_found("取件柜不存在 / Locker not found")
+    if not at_own_point(acting_user, locker.service_point_id):
+        # The village clerk who filled the hall's locker: a clerk stands at their own cabinets.
+        raise locker_at_other_point(locker)
     if size and size not in CompartmentSize.values:
         raise invalid_input("size", "格口尺寸应为 S、M 或 L / Size must be S, M or L")
     case = lock_case(case)
@@ -172,9 +183,6 @@ def do_deposit_in_locker(
         and case.materials.filter(status=MaterialStatus.TOLERATED).exists()
     ):
         raise tolerated_outstanding()
-    locker = Locker.objects.filter(pk=getattr(locker, "pk", locker)).first()
-    if locker is None:
-        raise not_found("取件柜不存在 / Locker not found")
     if not locker.active:
         raise CaseActionError("locker_inactive", f"{locker.name}已停用 / The locker is not in use")
     chosen = _claim_named(locker, compartment, size) if compartment else _claim(locker, size)

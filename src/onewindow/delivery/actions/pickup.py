@@ -17,7 +17,7 @@ from onewindow.cases.actions.common import require_state
 from onewindow.cases.constants import CaseState, MaterialStatus
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
 from onewindow.cases.models import Case
-from onewindow.cases.permissions import is_clerk
+from onewindow.cases.permissions import at_own_point, is_clerk, service_point_id_of
 from onewindow.catalog.constants import DepartmentKind
 from onewindow.catalog.models import Department
 from onewindow.core.batch import Batch, CheckFailed, Sql
@@ -28,6 +28,7 @@ from onewindow.delivery.errors import (
     bad_code_format,
     code_expired,
     code_used,
+    result_at_other_point,
     tolerated_outstanding,
 )
 from onewindow.delivery.models import Delivery, Visit, WindowPickup
@@ -177,6 +178,35 @@ def do_hand_over_at_window(case, *, pickup_code, collector, acting_user, client_
     return case
 
 
+# Where the result waits: the service point of its latest pickup code (a transfer issues a new
+# code at the new point; the codes before it stop working).
+RESULT_POINT = (
+    "COALESCE((SELECT p.service_point_id FROM delivery_windowpickup p JOIN delivery_delivery d "
+    "ON d.id = p.delivery_id WHERE d.case_id = c.id AND p.collected_at IS NULL "
+    "ORDER BY p.issued_at DESC, p.id DESC LIMIT 1), 0)"
+)
+
+
+def _own_point_condition(acting_user):
+    """The hand-over's check that the result waits at the clerk's own point (before the code is
+    checked: a clerk elsewhere learns nothing about the code). Superusers hand over anywhere."""
+    if acting_user.is_superuser:
+        return []
+    return [(f"{RESULT_POINT} <> %s", [service_point_id_of(acting_user) or 0], "other_point")]
+
+
+def waiting_point(delivery):
+    """The service point where the issued result of `delivery` waits at a window (the point of
+    its latest uncollected pickup code), or None when it waits at none."""
+    latest = (
+        delivery.window_pickups.filter(collected_at__isnull=True)
+        .select_related("service_point")
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    return latest.service_point if latest is not None else None
+
+
 def _hand_over_batch(
     case, *, digest, now, kind, name, id_number, reference, scan, acting_user, client_address
 ):
@@ -192,6 +222,7 @@ def _hand_over_batch(
             "in_locker",
         ),
         ("NOT " + WAITING_PICKUP.format(more=""), AT_WINDOW, "not_at_window"),
+        *_own_point_condition(acting_user),
         (
             "c.supplement_due IS NOT NULL AND EXISTS (SELECT 1 FROM cases_casematerial m "
             "WHERE m.case_id = c.id AND m.status = %s)",
@@ -299,6 +330,9 @@ def _hand_over_error(code, case, digest):
         return CaseActionError(
             "not_at_window", "结果不在窗口待领取 / The result is not waiting at the window"
         )
+    if code == "other_point":
+        delivery = Delivery.objects.get(case_id=case.pk)
+        return result_at_other_point(waiting_point(delivery))
     if code == "tolerated_materials_outstanding":
         return tolerated_outstanding()
     if code == "wrong_code":
@@ -341,6 +375,9 @@ def do_resend_pickup_code(case, *, acting_user, client_address=None):
         raise CaseActionError(
             "not_at_window", "结果不在窗口待领取 / The result is not waiting at the window"
         )
+    point = waiting_point(delivery)
+    if point is not None and not at_own_point(acting_user, point.pk):
+        raise result_at_other_point(point)
     now = timezone.now()
     waiting = delivery.window_pickups.filter(collected_at__isnull=True)
     previous = waiting.order_by("-issued_at").first()

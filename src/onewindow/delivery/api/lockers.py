@@ -74,7 +74,8 @@ def _deposit_out(deposit):
         "窗口人员把已出件的结果放入自助取件柜：申请人须选择了取件柜送达且事项允许"
         "（否则 422 method_not_allowed / 409 method_not_chosen）；自动分配该尺寸或更大的空闲格口"
         "（原子操作，两名窗口人员不会分到同一格口），或指定格口（被占用 409 compartment_taken）；"
-        "柜满 409 locker_full。6 位取件码以短信发给申请人。"
+        "柜满 409 locker_full。6 位取件码以短信发给申请人。只能存入本人所在服务点的取件柜，"
+        "其他服务点的取件柜 403 locker_at_other_point。"
     ),
 )
 def deposit(request, case_id: int, payload: DepositIn):

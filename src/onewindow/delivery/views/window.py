@@ -17,9 +17,10 @@ from onewindow.delivery.actions import (
     do_hand_over_at_window,
     do_issue_result,
     do_resend_pickup_code,
+    do_transfer_result,
 )
 from onewindow.delivery.constants import CompartmentState
-from onewindow.delivery.forms import DepositForm, HandOverForm, place_errors
+from onewindow.delivery.forms import DepositForm, HandOverForm, TransferForm, place_errors
 from onewindow.delivery.panels import clerk_lockers
 
 FIX_FIELDS = "请检查标出的内容 / Please correct the marked fields"
@@ -91,6 +92,33 @@ def resend_code(request, case):
 
 
 @_post_only
+def transfer(request, case):
+    """Move a result waiting at my window to another service point (delivery.actions.transfer)."""
+    form = TransferForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, error=_(FIX_FIELDS), status=422, transfer_form=form)
+    try:
+        pickup = do_transfer_result(
+            case,
+            to_point=form.cleaned_data["to_point"],
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+            client_address=client_address(request),
+        )
+    except CaseActionError as error:
+        place_errors(form, error)
+        return _render_case(
+            request, case, error=error.message, status=error.status, transfer_form=form
+        )
+    messages.success(
+        request,
+        _("结果已转至%(point)s，新的领取码已短信通知申请人，原领取码作废。")
+        % {"point": pickup.service_point.name},
+    )
+    return redirect("cases:case", pk=case.pk)
+
+
+@_post_only
 def deposit(request, case):
     form = DepositForm(request.POST, lockers=clerk_lockers(request.user))
     if not form.is_valid():
@@ -142,5 +170,6 @@ urlpatterns = [
     path("window/cases/<int:pk>/hand-over/", hand_over, name="hand_over"),
     path("window/cases/<int:pk>/pickup-code/", resend_code, name="resend_code"),
     path("window/cases/<int:pk>/locker/", deposit, name="deposit"),
+    path("window/cases/<int:pk>/transfer/", transfer, name="transfer_result"),
     path("window/lockers/", lockers, name="lockers"),
 ]
