@@ -194,3 +194,23 @@ def test_the_kiosk_api_answers_a_locked_out_client_with_429(client, deposited, l
         "detail": [{"type": "locked", "loc": ["code"], "msg": until.isoformat()}],
     }
     assert other_client.status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_kiosk_counts_the_forwarded_client(
+    client, deposited, locker, hour, settings
+):
+    settings.ONEWINDOW_TRUSTED_PROXIES = 1
+    url = f"/api/kiosk/lockers/{locker.code}/open"
+    proxy = {"REMOTE_ADDR": "10.0.0.2", "content_type": "application/json"}
+
+    def post(code, forwarded):
+        return client.post(url, {"code": code}, HTTP_X_FORWARDED_FOR=forwarded, **proxy)
+
+    with time_machine.travel(hour, tick=False):
+        answers = [post(other_code(deposited.code), A).status_code for _ in range(5)]
+        opened = post(deposited.code, B)
+
+    assert answers == [422] * 4 + [429]
+    assert opened.status_code == 200
+    assert AuditEntry.objects.get(action="locker_locked_out").client_address == A
+    assert AuditEntry.objects.get(action="collect_from_locker").client_address == B
