@@ -103,3 +103,21 @@ def test_the_settings_read_a_redis_cache_url(redis_url):
     config = environ.Env.cache_url_config(redis_url)
 
     assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_check_deploy_warns_about_a_per_process_cache(settings):
+    from django.core import checks
+
+    def warnings():
+        found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+        return [message.id for message in found if message.id.startswith("onewindow.")]
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert warnings() == ["onewindow.W001"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    assert warnings() == []
