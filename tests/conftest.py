@@ -42,6 +42,17 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # Rate-limit counters live in the default cache, which outlives a test's database rollback
+    # (and rolled-back ids come back on SQLite, so a cabinet's counters would pass to the next).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_default_calendar():
     # A test's rollback sends no signals, so a calendar cached from a test's rows would outlive them.
     workdays.invalidate()

@@ -163,9 +163,22 @@ ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS = env.int("ONEWINDOW_TOLERATED_SUPPLEMENT_DA
 # Public progress lookups per client address and minute (page and API share the counter).
 ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = env.int("ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE", default=10)
 
+# Wrong secrets per case number and day, from all addresses together: guessing a case's 4-digit
+# secret from many addresses fails too (docs/security.md, "Rate limits").
+ONEWINDOW_PROGRESS_WRONG_SECRETS_PER_NUMBER = env.int(
+    "ONEWINDOW_PROGRESS_WRONG_SECRETS_PER_NUMBER", default=10
+)
+
 # The rate limiter's counters. One process: memory. Several web processes: a shared cache, e.g.
 # CACHE_URL=redis://127.0.0.1:6379/0 (django-environ syntax), so that limits hold across them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://onewindow")}
+# The client address behind reverse proxies (core.ratelimit.client_address). Default: trust
+# nothing, REMOTE_ADDR. Either the number of proxies in front whose X-Forwarded-For entries are
+# trusted, or the name of a header the proxy sets to the client's address (e.g. X-Real-IP).
+ONEWINDOW_TRUSTED_PROXIES = env.int("ONEWINDOW_TRUSTED_PROXIES", default=0)
+ONEWINDOW_CLIENT_ADDRESS_HEADER = env.str("ONEWINDOW_CLIENT_ADDRESS_HEADER", default="")
+if ONEWINDOW_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("ONEWINDOW_TRUSTED_PROXIES must be 0 or more.")
 
 # SMS gateway (HTTP, JSON POST with a bearer key). Empty URL: SMS are written to the outbox and not
 # sent (the demo shows them to staff).
@@ -221,9 +234,19 @@ ONEWINDOW_PICKUP_CODE_DAYS = env.int("ONEWINDOW_PICKUP_CODE_DAYS", default=90)
 # to the window (the locker code stops working then).
 ONEWINDOW_LOCKER_REMIND_DAYS = env.int("ONEWINDOW_LOCKER_REMIND_DAYS", default=2)
 ONEWINDOW_LOCKER_RETURN_DAYS = env.int("ONEWINDOW_LOCKER_RETURN_DAYS", default=5)
-# Wrong codes at one cabinet that lock its code entry, and for how many minutes.
+# Wrong codes one client (address) may type at one cabinet per window of so many minutes; then
+# that client waits for the window's end. Others are not affected.
 ONEWINDOW_LOCKER_MAX_ATTEMPTS = env.int("ONEWINDOW_LOCKER_MAX_ATTEMPTS", default=5)
 ONEWINDOW_LOCKER_LOCKOUT_MINUTES = env.int("ONEWINDOW_LOCKER_LOCKOUT_MINUTES", default=15)
+# Wrong codes per clock hour, from all clients together, that a waiting locker code may be tried
+# against; past it, that code does not open its compartment until the hour ends. At least
+# MAX_ATTEMPTS x 60 / LOCKOUT_MINUTES, so that one client alone cannot lock a compartment.
+ONEWINDOW_LOCKER_GUESSES_PER_CODE_HOUR = env.int(
+    "ONEWINDOW_LOCKER_GUESSES_PER_CODE_HOUR", default=20
+)
+# Wrong window pickup codes (领取码) for one case after which its code stops working until the
+# clerk sends a new one.
+ONEWINDOW_PICKUP_MAX_ATTEMPTS = env.int("ONEWINDOW_PICKUP_MAX_ATTEMPTS", default=5)
 # Lock drivers by name (a Locker's `driver`): name=dotted.path.to.DriverClass, comma-separated.
 ONEWINDOW_LOCKER_DRIVERS = env.dict(
     "ONEWINDOW_LOCKER_DRIVERS",

@@ -103,8 +103,8 @@ def test_a_wrong_secret_answers_exactly_like_an_unknown_number(api, reviewed_cas
     assert wrong.headers.keys() == unknown.headers.keys()
 
 
-def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, monkeypatch):
-    monkeypatch.setattr(progress_api, "PROGRESS_RATE_LIMIT", 3)
+def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, settings):
+    settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = 3
     query = {"number": reviewed_case.number, "secret": "0000"}
 
     answers = [api.get(PROGRESS, query).status_code for _ in range(3)]
@@ -127,8 +127,8 @@ def test_the_default_limit_is_ten_a_minute(api, reviewed_case):
     assert answers == [200] * 10 + [429]
 
 
-def test_a_signed_in_user_is_limited_too(client, reviewed_case, clerk, monkeypatch):
-    monkeypatch.setattr(progress_api, "PROGRESS_RATE_LIMIT", 1)
+def test_a_signed_in_user_is_limited_too(client, reviewed_case, clerk, settings):
+    settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = 1
     api = ApiClient(client).as_user(clerk)
     query = {"number": reviewed_case.number, "secret": "8000"}
 

@@ -39,23 +39,25 @@ class ApiError(Exception):
 def rate_limited(request, response, scope, *, limit, window_seconds):
     """Count one public lookup of `request`'s client in `scope` (core.ratelimit): None within the
     limit, else the 429 answer for the endpoint to return, with Retry-After set on `response`."""
-    from ninja import Status
-
     from onewindow.core import ratelimit
 
     try:
         ratelimit.check_request(request, scope, limit=limit, window_seconds=window_seconds)
     except ratelimit.RateLimited as exc:
-        response["Retry-After"] = str(exc.retry_after)
-        return Status(
-            429,
-            {
-                "code": "rate_limited",
-                "message": f"查询过于频繁，请 {exc.retry_after} 秒后再试 / Too many queries: "
-                f"retry in {exc.retry_after} seconds",
-            },
-        )
+        return too_many(response, exc.retry_after)
     return None
+
+
+def too_many(response, retry_after, message=None):
+    """The 429 `rate_limited` answer (Retry-After set on `response`), with `message` or the
+    generic one."""
+    from ninja import Status
+
+    response["Retry-After"] = str(retry_after)
+    message = message or (
+        f"查询过于频繁，请 {retry_after} 秒后再试 / Too many queries: retry in {retry_after} seconds"
+    )
+    return Status(429, {"code": "rate_limited", "message": message})
 
 
 def install(api):

@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础设置")
 
     def ready(self):
-        from onewindow.core import signals  # noqa: F401  (connects the calendar invalidation)
+        from onewindow.core import checks, signals  # noqa: F401  (registers; connects)

@@ -11,7 +11,9 @@ import secrets
 
 from django.utils.crypto import salted_hmac
 
-CODE = re.compile(r"^\d{6}$")
+CODE = re.compile(r"^[0-9]{6}$")
+# Full-width digits (０-９), as a Chinese input method types them, are the same digits.
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def new_code():
@@ -29,6 +31,8 @@ def matches(stored_hash, scope, code):
 
 
 def normalise(code):
-    """The typed code without spaces, or None when it is not six digits."""
-    code = re.sub(r"\s", "", code or "")
+    """The typed code without spaces (the ideographic one too), full-width digits made ASCII, or
+    None when it is not six digits 0-9 (other scripts' digits are a format error, not a wrong
+    code: `\\d` would take them and the code would never match)."""
+    code = re.sub(r"\s", "", (code or "").translate(FULL_WIDTH_DIGITS))
     return code if CODE.match(code) else None

@@ -1,13 +1,13 @@
 """The touch screen of a smart locker (智慧政务自助取件柜): the applicant types the code from the
 SMS on a big keypad and the compartment opens. Public: no sign-in at a cabinet; guessing is held
-back by the cabinet's lock-out (five wrong codes, 15 minutes)."""
+back by the limits of delivery.lockers.limits (wrong codes per client and per waiting code)."""
 
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from onewindow.cases.errors import CaseActionError
 from onewindow.core.ratelimit import client_address
 from onewindow.delivery.actions import do_collect_from_locker
+from onewindow.delivery.actions.lockers import kiosk_locked_until
 from onewindow.delivery.models import Locker
 
 # Seconds the "opened" screen stays before the keypad comes back for the next person.
@@ -20,18 +20,18 @@ def locker(request, code):
     )
     context = {"locker": cabinet, "reset_seconds": RESET_SECONDS}
     status = 200
+    address = client_address(request)
     if request.method == "POST":
         try:
             deposit = do_collect_from_locker(
-                cabinet, code=request.POST.get("code", ""), client_address=client_address(request)
+                cabinet, code=request.POST.get("code", ""), client_address=address
             )
         except CaseActionError as error:
             context.update(error=error.message, error_code=error.code)
             status = error.status
-            cabinet.refresh_from_db()
         else:
             context["opened"] = deposit.compartment
-    locked = cabinet.locked_until is not None and cabinet.locked_until > timezone.now()
-    context["locked_until"] = cabinet.locked_until if locked else None
+    # This terminal's own lock-out (wrong codes are counted per client, not per cabinet).
+    context["locked_until"] = kiosk_locked_until(cabinet, address)
     context["compartments"] = list(cabinet.compartments.order_by("number"))
     return render(request, "kiosk/locker.html", context, status=status)

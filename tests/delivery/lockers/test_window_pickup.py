@@ -112,8 +112,9 @@ def test_a_wrong_code_is_refused(issued, clerk):
     error = refused(case, clerk, wrong)
 
     assert (error.status, error.code) == (422, "wrong_code")
-    assert error.message == "领取码不正确 / The pickup code is wrong"
+    assert error.message == "领取码不正确，还可尝试 4 次。"
     assert_nothing_changed(case)
+    assert WindowPickup.objects.get(delivery__case=case).failed_attempts == 1
 
 
 def test_a_code_that_is_not_six_digits_is_invalid_input(issued, clerk):

@@ -5,6 +5,7 @@ from onewindow.cases import queries
 from onewindow.cases.errors import not_found
 from onewindow.cases.serializers import CaseOut, case_for_output
 from onewindow.core.api_errors import ErrorOut
+from onewindow.core.ratelimit import client_address
 
 
 def _errors(*statuses):
@@ -16,7 +17,7 @@ SIGNED_IN = (401, 403, 404)
 
 
 def _address(request):
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def _user(request):

@@ -217,11 +217,12 @@ def receive_tolerated(request, case_id: int, payload: ToleratedMaterialsIn):
     "Hand the result over at the window",
     "窗口领取：出件后凭短信中的 6 位领取码，核验领取人证件（本人证件号码须与申请人一致；"
     "他人代领须提供本人有效身份证和授权委托书），办件转为“已送达”并计一次到现场。"
-    "领取码错误 422 wrong_code，已过期 410 code_expired，已使用 410 code_used，"
+    "领取码错误 422 wrong_code（提示剩余次数），同一领取码输错 5 次（ONEWINDOW_PICKUP_MAX_ATTEMPTS）"
+    "后停用 429 locked_out，须重新发送领取码；已过期 410 code_expired，已使用 410 code_used，"
     "证件不符 422 id_mismatch，缺委托书 422 authorisation_missing，容缺材料未补齐 409。"
     "只能交付在本人所在服务点待领取的结果，其他服务点的结果 403 result_at_other_point"
     "（由该服务点办理结果转移：POST /api/cases/{id}/delivery/transfer）。",
-    extra=(409, 410, 422),
+    extra=(409, 410, 422, 429),
 )
 def collect(request, case_id: int, payload: CollectIn):
     from onewindow.delivery.actions import Collector, do_hand_over_at_window

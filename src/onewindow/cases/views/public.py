@@ -3,7 +3,7 @@ acceptance notice.
 
 A case number with the wrong last four characters answers exactly like a number that does not
 exist, and the secret is never echoed back, so the page cannot be used to find out which numbers
-exist. Lookups are rate-limited per client address.
+exist. Lookups are rate-limited per client address, wrong secrets per case number (cases.progress).
 """
 
 from django.conf import settings
@@ -11,15 +11,16 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
 
+from onewindow.cases import progress as progress_guard
 from onewindow.cases.constants import ApplicantKind, CaseState
 from onewindow.cases.forms import ProgressQueryForm
-from onewindow.cases.queries import current_step, find_for_progress, public_timeline
+from onewindow.cases.queries import current_step, public_timeline
 from onewindow.core import ratelimit
 from onewindow.delivery.pages import public_context as delivery_context
 from onewindow.delivery.queries import applicant_messages
 
 LOOKUPS_PER_WINDOW = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
-WINDOW_SECONDS = 60
+WINDOW_SECONDS = progress_guard.LOOKUP_WINDOW_SECONDS
 
 # The applicant's road, for the progress bar: which step each state has reached.
 ROAD_POSITION = {
@@ -62,18 +63,23 @@ def progress(request):
     if request.method == "POST":
         form = ProgressQueryForm(request.POST)
         try:
-            # The same counter as the API's progress query: lookups per client address.
-            ratelimit.check_request(
-                request, "progress", limit=LOOKUPS_PER_WINDOW, window_seconds=WINDOW_SECONDS
-            )
+            # The same counters as the API's progress query: lookups per client address (an
+            # invalid form counts too), wrong secrets per case number.
+            if form.is_valid():
+                data = form.cleaned_data
+                case = progress_guard.look_up(request, data["number"], data["secret"])
+            else:
+                ratelimit.check_request(
+                    request, "progress", limit=LOOKUPS_PER_WINDOW, window_seconds=WINDOW_SECONDS
+                )
         except ratelimit.RateLimited as limited:
             context = {"retry_after": limited.retry_after, "limit": LOOKUPS_PER_WINDOW}
+            if isinstance(limited, progress_guard.NumberLimited):
+                context["number_limited"] = progress_guard.number_limited_text(limited)
             response = render(request, "cases/public/rate_limited.html", context, status=429)
             response["Retry-After"] = str(limited.retry_after)
             return response
         if form.is_valid():
-            data = form.cleaned_data
-            case = find_for_progress(data["number"], data["secret"])
             if case is None:
                 context["not_found"] = True
             else:

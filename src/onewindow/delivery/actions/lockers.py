@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onewindow.cases.actions.common import lock_case, record
 from onewindow.cases.constants import CaseState, MaterialStatus
@@ -38,6 +40,7 @@ from onewindow.delivery.errors import (
     tolerated_outstanding,
     wrong_code,
 )
+from onewindow.delivery.lockers import limits
 from onewindow.delivery.lockers.drivers import DriverError, driver_for
 from onewindow.delivery.models import Compartment, Delivery, Locker, LockerDeposit
 from onewindow.delivery.notify import tell_applicant
@@ -82,7 +85,7 @@ def locker_full(locker, sizes):
 def _claim(locker, size):
     """A free compartment of a fitting size, smallest first, taken for this transaction."""
     sizes = fitting_sizes(size)
-    for _ in range(5):
+    for _attempt in range(5):
         candidate = (
             Compartment.objects.select_for_update(skip_locked=True)
             .filter(locker=locker, state=CompartmentState.FREE, size__in=sizes)
@@ -226,7 +229,7 @@ def do_deposit_in_locker(
 def _new_deposit(**values):
     """A deposit with a code no other waiting result of that cabinet has."""
     locker = values["locker"]
-    for _ in range(CODE_TRIES):
+    for _attempt in range(CODE_TRIES):
         code = codes.new_code()
         digest = codes.code_hash(f"locker:{locker.pk}", code)
         try:
@@ -240,57 +243,93 @@ def _new_deposit(**values):
 # --- the kiosk --------------------------------------------------------------------------------
 
 
-def _locked_out(locker):
-    until = timezone.localtime(locker.locked_until)
+def _locked_out(until):
+    until = timezone.localtime(until)
     return CaseActionError(
         "locked_out",
-        f"输错次数过多，本柜暂停输入取件码至 {until:%H:%M}，请稍后再试或到窗口求助 / Too many "
-        f"wrong codes: code entry at this locker is locked until {until:%H:%M}",
-        status=429,
-        detail=[{"type": "locked", "loc": ["code"], "msg": locker.locked_until.isoformat()}],
-    )
-
-
-def _count_failure(locker, now):
-    """One more wrong code at this cabinet; the error to show (attempts left, or locked)."""
-    window = timedelta(minutes=settings.ONEWINDOW_LOCKER_LOCKOUT_MINUTES)
-    if locker.first_failed_at is None or locker.first_failed_at <= now - window:
-        locker.failed_attempts, locker.first_failed_at = 0, now
-    locker.failed_attempts += 1
-    left = settings.ONEWINDOW_LOCKER_MAX_ATTEMPTS - locker.failed_attempts
-    if left <= 0:
-        locker.locked_until = now + window
-        locker.failed_attempts, locker.first_failed_at = 0, None
-        locker.save(update_fields=["failed_attempts", "first_failed_at", "locked_until"])
-        audit.record(
-            action="locker_locked_out",
-            obj=locker,
-            details={"locker": locker.code, "until": locker.locked_until.isoformat()},
+        _(
+            "输错次数过多，本机暂停输入取件码至 %(until)s，请稍后再试或到窗口求助。"
+            "其他人的取件不受影响。"
         )
-        return _locked_out(locker)
-    locker.save(update_fields=["failed_attempts", "first_failed_at"])
-    return wrong_code(
-        f"取件码不正确，还可尝试 {left} 次 / Wrong code: {left} attempts left",
+        % {"until": f"{until:%H:%M}"},
+        status=429,
+        detail=[{"type": "locked", "loc": ["code"], "msg": until.isoformat()}],
     )
+
+
+def _wrong_code(left, held_until):
+    message = ngettext(
+        "取件码不正确，还可尝试 %(left)d 次。",
+        "取件码不正确，还可尝试 %(left)d 次。",
+        left,
+    ) % {"left": left}
+    if held_until is not None:
+        # A compartment's code on hold answers like a wrong code: say so, for its applicant.
+        until = timezone.localtime(held_until)
+        message += _(
+            "本柜近期输错较多，部分格口暂停凭码开启至 %(until)s；如确认取件码无误，请届时再试"
+            "或到窗口求助。"
+        ) % {"until": f"{until:%H:%M}"}
+    return wrong_code(message)
+
+
+def _count_wrong_code(locker, client_address, now):
+    """One wrong code: counted against the client and every code waiting in this cabinet
+    (lockers.limits); the error to show."""
+    moment = now.timestamp()
+    waiting = list(
+        LockerDeposit.objects.filter(
+            locker=locker, collected_at__isnull=True, returned_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    left, newly_held = limits.count_wrong_code(locker, client_address, waiting, moment)
+    for pk in newly_held:
+        audit.record(
+            action="locker_code_held",
+            object_type="delivery.lockerdeposit",
+            object_id=pk,
+            client_address=client_address,
+            details={"locker": locker.code, "until": limits.held_until([pk], moment).isoformat()},
+        )
+    if left <= 0:
+        until = limits.client_locked_until(locker, client_address, moment)
+        if left == 0:  # the attempt that locked this client out, logged once
+            audit.record(
+                action="locker_locked_out",
+                obj=locker,
+                client_address=client_address,
+                details={"locker": locker.code, "until": until.isoformat()},
+            )
+        return _locked_out(until)
+    return _wrong_code(left, limits.held_until(waiting, moment))
+
+
+def kiosk_locked_until(locker, client_address, now=None):
+    """Until when this client may not type codes at `locker` (None: it may)."""
+    now = now or timezone.now()
+    return limits.client_locked_until(locker, client_address, now.timestamp())
 
 
 def do_collect_from_locker(locker, *, code, client_address=None):
     """The applicant typed `code` at the cabinet: open the compartment, the case is DELIVERED.
 
-    A wrong code counts against the cabinet (its count is committed, then the error raised); the
-    fifth within the lock-out time locks code entry there. No visit: a locker costs none."""
-    error = None
+    A wrong code counts against the client (its address) and against every code waiting in the
+    cabinet (lockers.limits): too many from one client lock that client out for a while, too
+    many against one code hold that code for the rest of the hour, and nobody else is locked out.
+    The counters live in the rate-limit cache, outside the transaction. No visit: a locker costs
+    none."""
+    locker = Locker.objects.filter(pk=getattr(locker, "pk", locker)).first()
+    if locker is None or not locker.active:
+        raise not_found("取件柜不存在 / Locker not found")
+    now = timezone.now()
+    locked_until = kiosk_locked_until(locker, client_address, now)
+    if locked_until is not None:
+        raise _locked_out(locked_until)
+    typed = codes.normalise(code)
+    if typed is None:
+        raise bad_code_format()
+    digest = codes.code_hash(f"locker:{locker.pk}", typed)
     with transaction.atomic():
-        locker = Locker.objects.select_for_update().filter(pk=getattr(locker, "pk", locker)).first()
-        if locker is None or not locker.active:
-            raise not_found("取件柜不存在 / Locker not found")
-        now = timezone.now()
-        if locker.locked_until is not None and locker.locked_until > now:
-            raise _locked_out(locker)
-        typed = codes.normalise(code)
-        if typed is None:
-            raise bad_code_format()
-        digest = codes.code_hash(f"locker:{locker.pk}", typed)
         deposit = (
             LockerDeposit.objects.select_for_update(of=("self",))
             .select_related("compartment", "delivery")
@@ -314,13 +353,15 @@ def do_collect_from_locker(locker, *, code, client_address=None):
                     "time: the result went back to the window, collect it there with the new code",
                     status=410,
                 )
-            error = _count_failure(locker, now)
+        elif limits.is_held(deposit.pk, now.timestamp()):
+            deposit = None  # answered exactly like a wrong code (lockers.limits)
         elif deposit.expires_at <= now:
             raise code_expired(deposit.expires_at)
         else:
             _open_and_deliver(locker, deposit, now, client_address)
-    if error is not None:
-        raise error
+    if deposit is None:
+        raise _count_wrong_code(locker, client_address, now)
+    limits.forget_client(locker, client_address, now.timestamp())
     return deposit
 
 
@@ -346,9 +387,6 @@ def _open_and_deliver(locker, deposit, now, client_address):
     case.state, case.collected_at = CaseState.DELIVERED, now
     case.collected_by = f"{locker.name}（自助取件）"[:60]
     case.save(update_fields=["state", "collected_at", "collected_by", "updated_at"])
-    if locker.failed_attempts:
-        locker.failed_attempts, locker.first_failed_at = 0, None
-        locker.save(update_fields=["failed_attempts", "first_failed_at"])
     record(
         case,
         "collect_from_locker",

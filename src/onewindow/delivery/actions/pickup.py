@@ -10,7 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import require_state
@@ -20,6 +23,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.permissions import at_own_point, is_clerk, service_point_id_of
 from onewindow.catalog.constants import DepartmentKind
 from onewindow.catalog.models import Department
+from onewindow.core import audit
 from onewindow.core.batch import Batch, CheckFailed, Sql
 from onewindow.core.identity import InvalidIdentity, mask_id, validate_resident_id
 from onewindow.delivery import codes
@@ -170,9 +174,11 @@ def do_hand_over_at_window(case, *, pickup_code, collector, acting_user, client_
                 acting_user=acting_user,
                 client_address=client_address,
             )
-    except Exception:
+    except Exception as error:
         if scan_name:  # the scan of a hand-over that did not happen
             WindowPickup._meta.get_field("authorisation_scan").storage.delete(scan_name)
+        if isinstance(error, _WrongCode):
+            raise _count_wrong_code(case, now, acting_user, client_address) from None
         raise
     case.state, case.collected_at, case.collected_by = CaseState.DELIVERED, now, collected_by
     return case
@@ -228,6 +234,12 @@ def _hand_over_batch(
             "WHERE m.case_id = c.id AND m.status = %s)",
             [MaterialStatus.TOLERATED],
             "tolerated_materials_outstanding",
+        ),
+        (
+            # Too many wrong codes: the current code is void until the clerk resends one.
+            WAITING_PICKUP.format(more=" AND p.expires_at > %s AND p.failed_attempts >= %s"),
+            [*AT_WINDOW, now, settings.ONEWINDOW_PICKUP_MAX_ATTEMPTS],
+            "code_locked",
         ),
         (
             "NOT " + WAITING_PICKUP.format(more=" AND p.code_hash = %s"),
@@ -305,9 +317,60 @@ def _hand_over_batch(
     try:
         results = batch.run()
     except CheckFailed as failed:
+        if failed.code == "wrong_code":
+            raise _WrongCode from None  # counted once this transaction is rolled back
         raise _hand_over_error(failed.code, case, digest) from None
     after_messages(results)
     return results[updated][0][0]
+
+
+class _WrongCode(Exception):
+    pass
+
+
+def _pickup_locked():
+    return CaseActionError(
+        "locked_out",
+        _("领取码已输错 %(attempts)d 次，已停用。请核实领取人身份，并为申请人重新发送领取码。")
+        % {"attempts": settings.ONEWINDOW_PICKUP_MAX_ATTEMPTS},
+        status=429,
+        detail=[{"type": "locked", "loc": ["pickup_code"], "msg": "resend"}],
+    )
+
+
+def _count_wrong_code(case, now, acting_user, client_address):
+    """One more wrong code against the case's current pickup code (committed on its own: the
+    hand-over's transaction is gone); the error to show. The attempt that reaches the limit voids
+    the code (`code_locked` in the batch) and is logged."""
+    current = WindowPickup.objects.filter(
+        delivery__case_id=case.pk, collected_at__isnull=True, expires_at__gt=now
+    )
+    current.update(failed_attempts=F("failed_attempts") + 1)
+    attempts = max(current.values_list("failed_attempts", flat=True), default=0)
+    limit = settings.ONEWINDOW_PICKUP_MAX_ATTEMPTS
+    if attempts >= limit:
+        if attempts == limit:
+            audit.record(
+                action="pickup_code_locked",
+                object_type="cases.case",
+                object_id=case.pk,
+                acting_user=acting_user,
+                client_address=client_address,
+                details={"attempts": attempts},
+            )
+        return _pickup_locked()
+    left = limit - attempts
+    return CaseActionError(
+        "wrong_code",
+        ngettext(
+            "领取码不正确，还可尝试 %(left)d 次。",
+            "领取码不正确，还可尝试 %(left)d 次。",
+            left,
+        )
+        % {"left": left},
+        status=422,
+        detail=[{"type": "wrong", "loc": ["pickup_code"], "msg": str(left)}],
+    )
 
 
 def _hand_over_error(code, case, digest):
@@ -335,8 +398,8 @@ def _hand_over_error(code, case, digest):
         return result_at_other_point(waiting_point(delivery))
     if code == "tolerated_materials_outstanding":
         return tolerated_outstanding()
-    if code == "wrong_code":
-        return CaseActionError("wrong_code", "领取码不正确 / The pickup code is wrong", status=422)
+    if code == "code_locked":
+        return _pickup_locked()
     if code == "code_expired":
         return code_expired(
             pickups.filter(collected_at__isnull=True).latest("expires_at").expires_at

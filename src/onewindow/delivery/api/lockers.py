@@ -129,8 +129,10 @@ def lockers(request):
     summary="Open a compartment with the pickup code (kiosk)",
     description=(
         "取件柜自助终端：申请人输入短信中的 6 位取件码，正确则打开格口，办件转为“已送达”"
-        "（不计到现场次数）。错误 422 wrong_code（提示剩余次数），同一柜连续输错 5 次锁定 15 分钟"
-        "（429 locked_out），已过期 410 code_expired，已取件 410 code_used。"
+        "（不计到现场次数）。全角数字按半角处理。错误 422 wrong_code（提示剩余次数）；同一客户端"
+        "地址在同一柜每 15 分钟最多输错 5 次，超出后该地址暂停至本时段结束（429 locked_out），"
+        "其他人不受影响；每个待取件的取件码每小时最多承受 20 次错误尝试，超出后至整点前不能开柜"
+        "（回答与错误取件码相同）。已过期 410 code_expired，已取件 410 code_used。"
     ),
 )
 def kiosk_open(request, code: str, payload: KioskCodeIn):

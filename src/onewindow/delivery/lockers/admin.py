@@ -26,11 +26,9 @@ class LockerAdmin(admin.ModelAdmin):
         "driver",
         "active",
         "occupancy",
-        "locked_until",
     ]
     list_filter = ["active", "service_point"]
     search_fields = ["code", "name", "location"]
-    readonly_fields = ["failed_attempts", "first_failed_at", "locked_until"]
     inlines = [CompartmentInline]
 
     def get_queryset(self, request):

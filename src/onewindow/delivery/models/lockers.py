@@ -37,18 +37,6 @@ class Locker(models.Model):
         help_text=_("开锁驱动名称，见 ONEWINDOW_LOCKER_DRIVERS；默认 simulator 为模拟柜。"),
     )
     active = models.BooleanField(_("启用"), default=True, help_text=_("停用的柜子不能存件。"))
-    failed_attempts = models.PositiveSmallIntegerField(
-        _("连续错误次数"), default=0, help_text=_("最近一段时间内输错取件码的次数。")
-    )
-    first_failed_at = models.DateTimeField(
-        _("首次错误时间"), null=True, blank=True, help_text=_("本轮计数中第一次输错的时间。")
-    )
-    locked_until = models.DateTimeField(
-        _("锁定至"),
-        null=True,
-        blank=True,
-        help_text=_("连续输错后暂停输入取件码，直至该时间。"),
-    )
 
     class Meta:
         ordering = ["service_point", "code"]

@@ -63,6 +63,14 @@ class WindowPickup(models.Model):
     authorisation_sha256 = models.CharField(
         _("扫描件摘要"), max_length=64, blank=True, help_text=_("委托书扫描件的 SHA-256。")
     )
+    failed_attempts = models.PositiveSmallIntegerField(
+        _("输错次数"),
+        default=0,
+        help_text=_(
+            "窗口核验时输错领取码的次数；达到 ONEWINDOW_PICKUP_MAX_ATTEMPTS 后该领取码停用，"
+            "须重新发送。"
+        ),
+    )
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
