@@ -32,12 +32,13 @@ def issue_result(case_id):
 
 
 def enqueue_issue_result(case_id):
-    """After the decision commits: one task row (on the decision's hot path, nothing else).
-    With ONEWINDOW_ISSUE_AFTER_DECISION off, a clerk issues with the case page's 出件 button."""
-    from django.db import transaction
+    """With the decision: one task row, committed with it (on the decision's hot path, nothing
+    else). With ONEWINDOW_ISSUE_AFTER_DECISION off, a clerk issues with the case page's 出件
+    button."""
+    from onewindow.core.workers import enqueue_with_transaction
 
     if settings.ONEWINDOW_ISSUE_AFTER_DECISION:
-        transaction.on_commit(lambda: issue_result.enqueue(case_id))
+        enqueue_with_transaction(issue_result, case_id)
 
 
 @task()
