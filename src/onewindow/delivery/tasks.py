@@ -12,9 +12,9 @@ from onewindow.core.scheduler import periodic
 
 @task()
 def issue_result(case_id):
-    """Issue the result of a decided case (enqueued when the decision commits). Idempotent: a case
-    that is no longer DECIDED (already issued, or collected) is skipped, so running it twice or
-    in two workers issues one certificate."""
+    """Issue the result of a decided case (enqueued with the decision). Idempotent: a case that
+    is no longer DECIDED (already issued, or collected) is skipped, so running it twice, in two
+    workers, or again after its worker died (core/workers.py) issues one certificate."""
     from onewindow.cases.constants import CaseState
     from onewindow.cases.errors import CaseActionError
     from onewindow.cases.models import Case
@@ -53,7 +53,8 @@ def send_message(message_id):
 @periodic(every_seconds=60)
 @task()
 def sweep_outbox():
-    """Enqueue again the pending messages whose task was lost."""
+    """Enqueue again the pending messages whose task was lost, and those left sending by a
+    worker that died."""
     from onewindow.delivery.actions.messages import do_sweep_outbox
 
     return do_sweep_outbox()
