@@ -142,3 +142,11 @@ def test_a_starting_worker_recovers_lost_tasks_runs_them_and_forgets_itself(reco
     task.refresh_from_db()
     assert (task.status, task.worker_ids) == ("SUCCESSFUL", ["dead", "restarted"])
     assert not WorkerHeartbeat.objects.filter(worker_id="restarted").exists()
+
+
+@pytest.mark.django_db
+def test_administrators_see_the_workers_read_only(admin_client):
+    seen("w-admin", NOW)
+    page = admin_client.get("/admin/core/workerheartbeat/")
+    assert page.status_code == 200 and "w-admin" in page.content.decode()
+    assert admin_client.get("/admin/core/workerheartbeat/add/").status_code == 403
