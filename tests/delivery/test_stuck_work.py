@@ -39,6 +39,7 @@ def board(client):
 
 
 def test_a_case_decided_and_not_issued_is_listed_after_the_configured_minutes(
+    settings,
     client,
     supervisor,  # noqa: F811
     accept,  # noqa: F811
@@ -46,6 +47,7 @@ def test_a_case_decided_and_not_issued_is_listed_after_the_configured_minutes(
     mail_item,  # noqa: F811
     clerk,  # noqa: F811
 ):
+    settings.ONEWINDOW_ISSUE_AFTER_DECISION = True  # (its task is never run here)
     client.force_login(supervisor)
     with time_machine.travel(T, tick=False) as clock:
         case = decide(accept(mail_item))
@@ -56,6 +58,21 @@ def test_a_case_decided_and_not_issued_is_listed_after_the_configured_minutes(
         assert stuck_rows(client, "decided") == [case.number]
         assert "已决定，未出件" in board(client)
         do_issue_result(case, acting_user=clerk)
+        assert stuck_rows(client, "decided") == []
+
+
+def test_cases_issued_by_hand_are_not_stuck_work(
+    client,
+    supervisor,  # noqa: F811
+    accept,  # noqa: F811
+    decide,  # noqa: F811
+    mail_item,  # noqa: F811
+):
+    # ONEWINDOW_ISSUE_AFTER_DECISION off (the suite's default): clerks issue with 出件.
+    client.force_login(supervisor)
+    with time_machine.travel(T, tick=False) as clock:
+        decide(accept(mail_item))
+        clock.shift(timedelta(hours=2))
         assert stuck_rows(client, "decided") == []
 
 

@@ -95,7 +95,11 @@ def _stuck_work():
     "Background jobs after a crash")."""
     minutes = settings.ONEWINDOW_STUCK_AFTER_MINUTES
     before = timezone.now() - timedelta(minutes=minutes)
-    decided, decided_total = _first(queries.decided_not_issued(before))
+    decided = queries.decided_not_issued(before)
+    if not settings.ONEWINDOW_ISSUE_AFTER_DECISION:
+        # Clerks issue by hand (出件): a decided case waits for them, not for a job.
+        decided = decided.none()
+    decided, decided_total = _first(decided)
     unsent, unsent_total = _first(delivery_queries.unsent_messages(before))
     parcels, parcels_total = _first(delivery_queries.unbooked_parcels(before))
     return {
