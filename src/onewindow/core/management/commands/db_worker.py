@@ -6,6 +6,10 @@ recovers the tasks of dead workers. Options are django-tasks-db's. With --batch 
 beats in the main thread, before each task, instead of from a thread.
 """
 
+import os
+
+from django.core.management.base import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker as upstream
 
 from onewindow.core.workers import Heartbeat
@@ -29,13 +33,14 @@ class Command(upstream.Command):
     help = "Run a database background worker that beats and recovers tasks of dead workers."
 
     def handle(self, *, verbosity, queue_name, exclude_queues, batch, reload, **options):
+        # django-tasks-db's handle(), building this module's Worker.
         self.configure_logging(verbosity)
         if reload and batch:
             reload = False
         queue_names = queue_name.split(",")
         excluded = exclude_queues.split(",") if exclude_queues else []
         if excluded and "*" not in queue_names:
-            raise upstream.CommandError("--exclude-queues can only be used with --queue-name=*")
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
         worker = Worker(
             queue_names=queue_names,
             interval=options["interval"],
@@ -47,9 +52,9 @@ class Command(upstream.Command):
             excluded_queue_names=excluded,
         )
         if reload:
-            if upstream.os.environ.get(upstream.DJANGO_AUTORELOAD_ENV) == "true":
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
                 worker.configure_signals()
-            upstream.run_with_reloader(worker.run)
+            run_with_reloader(worker.run)
         else:
             worker.configure_signals()
             worker.run()
