@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, transaction
 
 from onewindow.cases.constants import CaseState
-from onewindow.core.models import AuditEntry
+from onewindow.core.models import AuditEntry, WorkerHeartbeat
 from onewindow.delivery.constants import MessageChannel, MessageState
 from onewindow.delivery.models import Certificate, OutboundMessage
 from tests.cases.conftest import citizen, clerk, hall, reviewer_market  # noqa: F401
@@ -175,6 +175,9 @@ def test_a_worker_killed_while_issuing_is_replaced_and_every_case_is_issued_once
     _wait_for(all_issued, timeout=90)
     _wait_for(lambda: not OutboundMessage.objects.filter(state=MessageState.PENDING).exists())
     second.stop()
+    # Stopped cleanly (SIGTERM), the new worker took its heartbeat with it; the killed one could not.
+    beating = set(WorkerHeartbeat.objects.values_list("worker_id", flat=True))
+    assert first.worker_id in beating and second.worker_id not in beating
 
     for case in cases:
         assert Certificate.objects.filter(case=case).count() == 1
