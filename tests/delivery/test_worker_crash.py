@@ -19,6 +19,7 @@ import pytest
 from django.db import connection, transaction
 
 from onewindow.cases.constants import CaseState
+from onewindow.cases.models import Case
 from onewindow.core.models import AuditEntry, WorkerHeartbeat
 from onewindow.delivery.constants import MessageChannel, MessageState
 from onewindow.delivery.models import Certificate, OutboundMessage
@@ -164,9 +165,7 @@ def test_a_worker_killed_while_issuing_is_replaced_and_every_case_is_issued_once
 
     def all_issued():
         states = list(
-            type(cases[0])
-            .objects.filter(pk__in=[c.pk for c in cases])
-            .values_list("state", flat=True)
+            Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("state", flat=True)
         )
         return states == [CaseState.ISSUED] * 3 and all(
             status == "SUCCESSFUL" for status, _ in tasks("issue_result")
