@@ -36,9 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files (no CDN)
+    # Before django_tasks_db: core's `db_worker` (with a heartbeat) replaces the upstream one.
+    "onewindow.core",
     "django_tasks",
     "django_tasks_db",
-    "onewindow.core",
     "onewindow.accounts",
     "onewindow.catalog",
     "onewindow.cases",
@@ -124,6 +125,20 @@ TASKS = {
         "BACKEND": env.str("ONEWINDOW_TASK_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# Task workers that die lose nothing (core/workers.py): each `db_worker` beats every
+# HEARTBEAT seconds; a RUNNING task whose worker has not beaten for STALE seconds runs again, up to
+# MAX_RUNS runs in all (a task that keeps killing its worker is then marked failed).
+ONEWINDOW_WORKER_HEARTBEAT_SECONDS = env.float("ONEWINDOW_WORKER_HEARTBEAT_SECONDS", default=5.0)
+ONEWINDOW_WORKER_STALE_SECONDS = env.float("ONEWINDOW_WORKER_STALE_SECONDS", default=30.0)
+ONEWINDOW_TASK_MAX_RUNS = env.int("ONEWINDOW_TASK_MAX_RUNS", default=3)
+if ONEWINDOW_WORKER_STALE_SECONDS < 2 * ONEWINDOW_WORKER_HEARTBEAT_SECONDS:
+    # A live worker late by one beat must not look dead.
+    raise ImproperlyConfigured(
+        "ONEWINDOW_WORKER_STALE_SECONDS must be at least twice ONEWINDOW_WORKER_HEARTBEAT_SECONDS."
+    )
+# The supervisor's board lists cases decided but not issued, and issued results whose messages
+# or parcel did not go out, this many minutes later.
+ONEWINDOW_STUCK_AFTER_MINUTES = env.int("ONEWINDOW_STUCK_AFTER_MINUTES", default=30)
 
 # Region code of the district (行政区划代码): prefixes case numbers.
 ONEWINDOW_REGION_CODE = env.str("ONEWINDOW_REGION_CODE", default="441303")
@@ -216,6 +231,10 @@ ONEWINDOW_VERIFY_MAX_PDF_BYTES = env.int("ONEWINDOW_VERIFY_MAX_PDF_BYTES", defau
 # first retry delay in seconds, doubled at each further attempt (30, 60, 120, 240 s by default).
 ONEWINDOW_MESSAGE_MAX_ATTEMPTS = env.int("ONEWINDOW_MESSAGE_MAX_ATTEMPTS", default=5)
 ONEWINDOW_MESSAGE_RETRY_SECONDS = env.float("ONEWINDOW_MESSAGE_RETRY_SECONDS", default=30.0)
+# Seconds a send task's claim on a message lasts: a message still "sending" after that was left
+# by a worker that died mid-send, and is sent again (with the same idempotency key). Longer than
+# the slowest send (the SMS gateway's 5 s timeout, EMAIL_TIMEOUT).
+ONEWINDOW_MESSAGE_CLAIM_SECONDS = env.float("ONEWINDOW_MESSAGE_CLAIM_SECONDS", default=30.0)
 # E-mail to applicants over SMTP. The demo's default backend prints mails to the console.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")

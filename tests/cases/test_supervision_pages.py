@@ -108,7 +108,8 @@ def test_the_board_query_count_does_not_grow_with_the_cases(
         response = client.get(BOARD)
     assert response.content.decode().count('class="dept-row') == 7
     assert len(more) == len(few)
-    with django_assert_max_num_queries(12):
+    # Three of them: the stuck background work (decided not issued, unsent, unbooked).
+    with django_assert_max_num_queries(15):
         client.get(BOARD)
 
 

@@ -186,6 +186,27 @@ def unread_notifications(user):
     return visible_notifications(user).filter(~Exists(_reads_by(user)))
 
 
+def decided_not_issued(before):
+    """Cases decided and not issued since before `before` (a datetime): their issue task failed,
+    or was lost before the worker recovery (core/workers.py) could run it. A decided case
+    changes (updated_at) when it is issued. Index: case_state_deadline narrows to the state."""
+    return (
+        Case.objects.filter(state=CaseState.DECIDED, updated_at__lt=before)
+        .select_related("item")
+        .order_by("updated_at", "id")
+    )
+
+
+def owing_tolerated_materials():
+    """The cases that still owe 容缺 materials (their result may not leave yet), as a queryset
+    to filter by (`case__in=`)."""
+    from onewindow.cases.constants import MaterialStatus
+
+    return Case.objects.filter(
+        supplement_due__isnull=False, materials__status=MaterialStatus.TOLERATED
+    ).values("pk")
+
+
 def undecided_intakes(before):
     """Intakes still waiting for a decision that were received on or before `before` (Art. 32:
     after 5 working days they count as accepted). Index: case_state_received."""

@@ -4,7 +4,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.constants import DayKind, ScheduleSource
-from onewindow.core.models import AuditEntry, CalendarDay, CalendarYear
+from onewindow.core.models import AuditEntry, CalendarDay, CalendarYear, WorkerHeartbeat
 
 WEEKDAY_NAMES = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
@@ -97,6 +97,23 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "action", "reason"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    """Which task workers are alive (read-only: the workers write these rows themselves)."""
+
+    list_display = ["worker_id", "hostname", "pid", "started_at", "last_seen_at"]
+    ordering = ["-last_seen_at"]
 
     def has_add_permission(self, request):
         return False

@@ -117,3 +117,31 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.last_value}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's sign of life (core.workers): written every few seconds while it runs,
+    deleted when it stops cleanly. A RUNNING task whose worker stopped beating is recovered."""
+
+    worker_id = models.CharField(
+        _("工作进程标识"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("db_worker 的 worker id，与任务记录的 worker_ids 对应。"),
+    )
+    hostname = models.CharField(
+        _("主机"), max_length=255, blank=True, help_text=_("工作进程所在的主机名。")
+    )
+    pid = models.PositiveIntegerField(_("进程号"), null=True, help_text=_("工作进程的进程号。"))
+    started_at = models.DateTimeField(_("启动时间"), help_text=_("工作进程启动的时间。"))
+    last_seen_at = models.DateTimeField(
+        _("最近心跳"), db_index=True, help_text=_("最近一次心跳的时间。")
+    )
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("任务工作进程")
+        verbose_name_plural = _("任务工作进程")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

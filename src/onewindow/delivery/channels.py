@@ -27,10 +27,12 @@ class SendFailed(Exception):
 
 
 def send_sms(message):
-    """JSON POST {"phone", "text", "message_id"} with the bearer key; any 2xx is accepted.
+    """JSON POST {"phone", "text", "message_id"} with the bearer key and the header
+    `Idempotency-Key: <message id>`; any 2xx is accepted.
 
-    The message id lets the gateway drop a repeat, should a worker die between the gateway's
-    answer and the outbox update."""
+    The key lets the gateway drop a repeat: a worker that died between the gateway's answer and
+    the outbox update leaves the message "sending", and it is sent again with the same key
+    (docs/notifications.md)."""
     url = settings.ONEWINDOW_SMS_GATEWAY_URL
     if not url:
         logger.info(
@@ -47,6 +49,7 @@ def send_sms(message):
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "Authorization": f"Bearer {settings.ONEWINDOW_SMS_GATEWAY_KEY}",
+            "Idempotency-Key": str(message.pk),
         },
         method="POST",
     )
@@ -66,13 +69,19 @@ def send_sms(message):
 
 
 def send_email(message):
-    """One mail over SMTP (Django's EMAIL_* settings)."""
+    """One mail over SMTP (Django's EMAIL_* settings). SMTP knows no idempotency key: a mail sent
+    again after a worker died mid-send keeps its Message-ID, by which mail clients fold the
+    copies into one."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "localhost"
     mail = EmailMessage(
         subject=message.subject,
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.address],
-        headers={"X-OneWindow-Message": str(message.pk)},
+        headers={
+            "X-OneWindow-Message": str(message.pk),
+            "Message-ID": f"<onewindow-message-{message.pk}@{domain}>",
+        },
     )
     try:
         mail.send(fail_silently=False)

@@ -72,6 +72,9 @@ class HTTPCourier:
             headers={
                 "Content-Type": "application/json",
                 "Authorization": f"Bearer {self.key}",
+                # The same value as the reference: a courier that knows idempotency keys rather
+                # than references answers a repeated booking with the parcel it already made.
+                "Idempotency-Key": payload["reference"],
             },
             method="POST",
         )

@@ -2,8 +2,9 @@
 
 from django.db.models import Prefetch
 
-from onewindow.delivery.constants import MessageChannel
-from onewindow.delivery.models import Delivery, Shipment, TrackingEvent
+from onewindow.catalog.constants import DeliveryMethod
+from onewindow.delivery.constants import DeliveryState, MessageChannel, MessageState
+from onewindow.delivery.models import Delivery, OutboundMessage, Shipment, TrackingEvent
 from onewindow.delivery.notify import APPLICANT_INBOX
 
 # The progress page lists at most this many messages (the latest).
@@ -33,4 +34,39 @@ def delivery_of(case_id):
         .prefetch_related(Prefetch("shipments", queryset=shipments))
         .filter(case_id=case_id)
         .first()
+    )
+
+
+# Messages that have not reached the applicant (held ones wait for a gateway to be configured and
+# are listed on the outbox page).
+UNSENT_STATES = (MessageState.PENDING, MessageState.SENDING, MessageState.FAILED)
+
+
+def unsent_messages(before):
+    """SMS and e-mails to applicants written before `before` and still not sent: the send task
+    failed for good, or is stuck. Index: message_state_due (state first)."""
+    return (
+        OutboundMessage.objects.filter(
+            state__in=UNSENT_STATES,
+            channel__in=[MessageChannel.SMS, MessageChannel.EMAIL],
+            case__isnull=False,
+            created_at__lt=before,
+        )
+        .select_related("case")
+        .order_by("created_at", "id")
+    )
+
+
+def unbooked_parcels(before):
+    """Mailed results ready since before `before` and still not booked with the courier (the
+    booking task gave up, or was lost), leaving out those waiting for 容缺 materials."""
+    from onewindow.cases.queries import owing_tolerated_materials
+
+    return (
+        Delivery.objects.filter(
+            method=DeliveryMethod.MAIL, state=DeliveryState.READY, updated_at__lt=before
+        )
+        .exclude(case__in=owing_tolerated_materials())
+        .select_related("case")
+        .order_by("updated_at", "id")
     )

@@ -3,9 +3,11 @@ delivery can be demonstrated and tested without a real courier. Standalone (http
 Django models, shipments kept in memory); `onewindow courier_simulator` runs it, and `onewindow
 serve` starts it for the demo.
 
-    POST /v1/shipments          (Authorization: Bearer <key>) JSON sender / recipient / address /
-                                reference / webhook_url → 201 {"tracking_number": "EMS…", …};
-                                the same reference again → 200 with the same shipment
+    POST /v1/shipments          (Authorization: Bearer <key>, optional Idempotency-Key) JSON
+                                sender / recipient / address / reference / webhook_url → 201
+                                {"tracking_number": "EMS…", …}; the same Idempotency-Key (or,
+                                without one, the same reference) again → 200 with the same
+                                shipment
     GET  /v1/shipments/<number> (Authorization: Bearer <key>) → the shipment and its events
 
 After booking, a background thread posts the tracking events collected → in_transit →
@@ -77,8 +79,9 @@ class CourierSimulator:
 
     # --- the API -----------------------------------------------------------------------------
 
-    def book(self, payload):
-        """(status, answer) for a booking request already authenticated."""
+    def book(self, payload, *, idempotency_key=None):
+        """(status, answer) for a booking request already authenticated. A repeated
+        `idempotency_key` (the reference when there is none) answers the shipment it made."""
         if not isinstance(payload, dict):
             return 400, {"error": "invalid_json", "message": "body must be a JSON object"}
         for part, names in REQUIRED.items():
@@ -92,8 +95,9 @@ class CourierSimulator:
             return 422, {"error": "missing_field", "field": "reference"}
         if not webhook_url.startswith(("http://", "https://")):
             return 422, {"error": "missing_field", "field": "webhook_url"}
+        key = (idempotency_key or "").strip() or reference
         with self._lock:
-            known = self._by_reference.get(reference)
+            known = self._by_reference.get(key)
             if known is not None:
                 return 200, self._public(self.shipments[known])
             number = self._new_number()
@@ -109,7 +113,7 @@ class CourierSimulator:
                 "done": threading.Event(),
             }
             self.shipments[number] = shipment
-            self._by_reference[reference] = number
+            self._by_reference[key] = number
         thread = threading.Thread(target=self._post_events, args=(shipment,), daemon=True)
         self._threads.append(thread)
         thread.start()
@@ -220,7 +224,8 @@ class CourierSimulator:
                     payload = json.loads(self.rfile.read(length) or b"null")
                 except ValueError:
                     return self._answer(400, {"error": "invalid_json"})
-                return self._answer(*simulator.book(payload))
+                key = self.headers.get("Idempotency-Key")
+                return self._answer(*simulator.book(payload, idempotency_key=key))
 
             def do_GET(self):
                 prefix = "/v1/shipments/"

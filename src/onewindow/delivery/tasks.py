@@ -12,9 +12,9 @@ from onewindow.core.scheduler import periodic
 
 @task()
 def issue_result(case_id):
-    """Issue the result of a decided case (enqueued when the decision commits). Idempotent: a case
-    that is no longer DECIDED (already issued, or collected) is skipped, so running it twice or
-    in two workers issues one certificate."""
+    """Issue the result of a decided case (enqueued with the decision). Idempotent: a case that
+    is no longer DECIDED (already issued, or collected) is skipped, so running it twice, in two
+    workers, or again after its worker died (core/workers.py) issues one certificate."""
     from onewindow.cases.constants import CaseState
     from onewindow.cases.errors import CaseActionError
     from onewindow.cases.models import Case
@@ -32,12 +32,13 @@ def issue_result(case_id):
 
 
 def enqueue_issue_result(case_id):
-    """After the decision commits: one task row (on the decision's hot path, nothing else).
-    With ONEWINDOW_ISSUE_AFTER_DECISION off, a clerk issues with the case page's 出件 button."""
-    from django.db import transaction
+    """With the decision: one task row, committed with it (on the decision's hot path, nothing
+    else). With ONEWINDOW_ISSUE_AFTER_DECISION off, a clerk issues with the case page's 出件
+    button."""
+    from onewindow.core.workers import enqueue_with_transaction
 
     if settings.ONEWINDOW_ISSUE_AFTER_DECISION:
-        transaction.on_commit(lambda: issue_result.enqueue(case_id))
+        enqueue_with_transaction(issue_result, case_id)
 
 
 @task()
@@ -52,7 +53,8 @@ def send_message(message_id):
 @periodic(every_seconds=60)
 @task()
 def sweep_outbox():
-    """Enqueue again the pending messages whose task was lost."""
+    """Enqueue again the pending messages whose task was lost, and those left sending by a
+    worker that died."""
     from onewindow.delivery.actions.messages import do_sweep_outbox
 
     return do_sweep_outbox()

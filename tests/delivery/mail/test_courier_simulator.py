@@ -37,11 +37,15 @@ def simulator():
     simulator.stop()
 
 
-def call(simulator, method, path, payload=None, key=KEY):
+def call(simulator, method, path, payload=None, key=KEY, headers=None):
     request = urllib.request.Request(
         simulator.url + path,
         data=json.dumps(payload).encode() if payload is not None else None,
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {key}",
+            **(headers or {}),
+        },
         method=method,
     )
     try:
@@ -108,6 +112,22 @@ def test_the_same_reference_books_one_parcel(simulator, receiver):
     assert (first[0], again[0]) == (201, 200)
     assert first[1]["tracking_number"] == again[1]["tracking_number"]
     assert len(simulator.shipments) == 1
+
+
+def test_the_same_idempotency_key_books_one_parcel(simulator, receiver):
+    # A client that names its request by an Idempotency-Key (the platform sends its reference
+    # there too) gets the parcel it booked, whatever the body says the second time.
+    key = {"Idempotency-Key": "onewindow-delivery-7"}
+    first = call(simulator, "POST", "/v1/shipments", booking(receiver), headers=key)
+    again = call(
+        simulator, "POST", "/v1/shipments", booking(receiver, reference="other"), headers=key
+    )
+    other = call(simulator, "POST", "/v1/shipments", booking(receiver, reference="other"))
+
+    assert (first[0], again[0], other[0]) == (201, 200, 201)
+    assert first[1]["tracking_number"] == again[1]["tracking_number"]
+    assert other[1]["tracking_number"] != first[1]["tracking_number"]
+    assert len(simulator.shipments) == 2
 
 
 def test_a_booking_without_the_key_is_refused(simulator, receiver):

@@ -6,6 +6,7 @@ import socket
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -16,6 +17,7 @@ from onewindow.delivery.constants import DeliveryState
 from onewindow.delivery.models import Delivery, OutboundMessage, Shipment
 from onewindow.delivery.tasks import create_shipment
 from tests.delivery.mail.conftest import ADDRESS, run_tasks
+from tests.servers import RecordingHTTPServer
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,35 @@ def test_issuing_a_mail_result_queues_the_booking(issued_by_mail):
     queued = DBTaskResult.objects.get(task_path=TASK)
     assert queued.args_kwargs == {"args": [issued_by_mail.pk], "kwargs": {}}
     assert issued_by_mail.state == DeliveryState.READY
+
+
+def test_the_booking_task_is_written_in_the_issuing_transaction(
+    accepted_case, clerk, decide, courier_settings
+):
+    # Not on commit: a worker that dies right after committing the issue cannot lose it.
+    do_choose_delivery(accepted_case, method="mail", address=ADDRESS, acting_user=clerk)
+    case = decide(accepted_case)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        do_issue_result(case, acting_user=clerk)
+        assert DBTaskResult.objects.filter(task_path=TASK).count() == 1
+        raise RuntimeError("rolled back")
+    # ...and a rolled-back issue takes its task back.
+    assert not DBTaskResult.objects.filter(task_path=TASK).exists()
+
+
+def test_the_booking_names_itself_by_an_idempotency_key(issued_by_mail, courier_settings):
+    courier = RecordingHTTPServer(response={"tracking_number": "EMS0000000001CN"}).start()
+    courier_settings.ONEWINDOW_COURIER_URL = courier.url
+    try:
+        assert create_shipment.call(issued_by_mail.pk)["tracking_number"] == "EMS0000000001CN"
+    finally:
+        courier.stop()
+    [request] = courier.requests
+    reference = f"onewindow-delivery-{issued_by_mail.pk}"
+    assert (request.headers["idempotency-key"], request.json()["reference"]) == (
+        reference,
+        reference,
+    )
 
 
 # The worker closes its connection when done, as a real one does: a transactional test.

@@ -1,6 +1,9 @@
 """Electronic supervision (电子监察): the supervisor's board with pressing (督办), a case's audit
 trail, and the staff notifications."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +11,7 @@ from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -45,6 +49,7 @@ from onewindow.cases.views.common import (
 from onewindow.catalog.models import Department
 from onewindow.core import workdays
 from onewindow.core.models import AuditEntry
+from onewindow.delivery import queries as delivery_queries
 
 PAGE_SIZE = 50
 SPECIAL_PROCEDURES = [(k, label) for k, label in SuspensionKind.choices if k != "supplement"]
@@ -76,6 +81,37 @@ def _press_counts(case_ids):
         .order_by()
     )
     return {int(row["object_id"]): row for row in rows}
+
+
+def _first(rows):
+    """The first PAGE_SIZE rows and how many there are (counted only when the page is full)."""
+    shown = list(rows[:PAGE_SIZE])
+    return shown, (rows.count() if len(shown) == PAGE_SIZE else len(shown))
+
+
+def _stuck_work():
+    """What background work left undone ONEWINDOW_STUCK_AFTER_MINUTES ago: decided cases not
+    issued, and issued results whose messages or parcel did not go out (docs/security.md,
+    "Background jobs after a crash")."""
+    minutes = settings.ONEWINDOW_STUCK_AFTER_MINUTES
+    before = timezone.now() - timedelta(minutes=minutes)
+    decided = queries.decided_not_issued(before)
+    if not settings.ONEWINDOW_ISSUE_AFTER_DECISION:
+        # Clerks issue by hand (出件): a decided case waits for them, not for a job.
+        decided = decided.none()
+    decided, decided_total = _first(decided)
+    unsent, unsent_total = _first(delivery_queries.unsent_messages(before))
+    parcels, parcels_total = _first(delivery_queries.unbooked_parcels(before))
+    return {
+        "stuck_minutes": minutes,
+        "stuck_decided": decided,
+        "stuck_decided_total": decided_total,
+        "stuck_messages": unsent,
+        "stuck_messages_total": unsent_total,
+        "stuck_parcels": parcels,
+        "stuck_parcels_total": parcels_total,
+        "stuck_total": decided_total + unsent_total + parcels_total,
+    }
 
 
 def _render_supervision(request, *, error=None, status=200):
@@ -127,6 +163,7 @@ def _render_supervision(request, *, error=None, status=200):
         else len(undecided_page),
         error=error,
         today=on,
+        **_stuck_work(),
     )
     return render(request, "cases/review/supervision.html", context, status=status)
 

@@ -36,11 +36,12 @@ SIGNED_FOR_BY_MAIL = "EMS 签收"
 
 
 def ship_after_commit(delivery):
-    """Inside the transaction that made the result ready: book the shipment once it commits."""
+    """Inside the transaction that made the result ready: the booking task commits with it (a
+    worker dying right after the commit cannot lose it) and runs once it has committed."""
+    from onewindow.core.workers import enqueue_with_transaction
     from onewindow.delivery.tasks import create_shipment
 
-    delivery_id = delivery.pk
-    transaction.on_commit(lambda: create_shipment.enqueue(delivery_id))
+    enqueue_with_transaction(create_shipment, delivery.pk)
 
 
 def do_create_shipment(delivery_id, *, courier):

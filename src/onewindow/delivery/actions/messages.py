@@ -3,7 +3,10 @@
 A message is sent by the task `delivery.tasks.send_message` (one per message). The task claims
 the message with a conditional UPDATE (pending → sending): of two workers given the same message
 (a repeated task, a sweep racing a retry), one wins and the other does nothing. The send itself
-runs outside any transaction: a slow gateway holds no lock.
+runs outside any transaction: a slow gateway holds no lock. The claim lasts
+ONEWINDOW_MESSAGE_CLAIM_SECONDS: a message still sending after that was left by a worker that
+died, and the next send task takes it over; the gateway drops the repeat by the message's id (its
+idempotency key) if it had already accepted it.
 """
 
 import logging
@@ -24,10 +27,15 @@ from onewindow.delivery.notify import enqueue_sends
 
 logger = logging.getLogger(__name__)
 
-# A pending message whose next attempt is this late has lost its task (a worker died, the task
-# table was pruned, enqueuing failed): the sweeper enqueues it again. So is a message claimed this
-# long ago and never finished (its worker died mid-send; the gateway may drop the repeat by id).
+# A pending message whose next attempt is this late has lost its task (the task table was pruned,
+# enqueuing failed): the sweeper enqueues it again. (A worker that dies mid-task is handled sooner:
+# its task runs again, core/workers.py, and takes the message over once the claim has run out.)
 LOST_AFTER_SECONDS = 300
+
+
+def claim_expiry(now):
+    """Claims made before this moment have run out: their worker died mid-send."""
+    return now - timedelta(seconds=settings.ONEWINDOW_MESSAGE_CLAIM_SECONDS)
 
 
 def retry_delay(attempts):
@@ -36,15 +44,19 @@ def retry_delay(attempts):
 
 
 def do_send_message(message_id):
-    """Send one message if it is still pending; returns what became of it ("sent", "held",
-    "retry", "failed", or "skipped" when it was not pending). Safe to run twice."""
+    """Send one message if it is still pending, or sending under a claim that ran out; returns
+    what became of it ("sent", "held", "retry", "failed", "claimed" when another run holds it,
+    or "skipped" when it was done already). Safe to run twice."""
     now = timezone.now()
-    claimed = OutboundMessage.objects.filter(pk=message_id, state=MessageState.PENDING).update(
+    claimable = Q(state=MessageState.PENDING) | Q(
+        state=MessageState.SENDING, claimed_at__lt=claim_expiry(now)
+    )
+    claimed = OutboundMessage.objects.filter(claimable, pk=message_id).update(
         state=MessageState.SENDING, claimed_at=now, attempts=F("attempts") + 1
     )
     if not claimed:
-        # Nothing got updated: sent already, or another worker got there first.
-        return "skipped"
+        # Nothing got updated: done already, or another worker got there first.
+        return _claimed_elsewhere(message_id)
     message = OutboundMessage.objects.get(pk=message_id)
     sender = SENDERS.get(message.channel)
     try:
@@ -71,6 +83,22 @@ def do_send_message(message_id):
         state,
     )
     return str(state)
+
+
+def _claimed_elsewhere(message_id):
+    claimed_at = (
+        OutboundMessage.objects.filter(pk=message_id, state=MessageState.SENDING)
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    if claimed_at is None:
+        return "skipped"
+    # Another run is sending it, or died doing so (this may be that task, run again after its
+    # worker died): look again when the claim runs out.
+    _enqueue_retry(
+        message_id, claimed_at + timedelta(seconds=settings.ONEWINDOW_MESSAGE_CLAIM_SECONDS)
+    )
+    return "claimed"
 
 
 def _attempt_failed(message, error):
@@ -158,19 +186,21 @@ def do_sweep_outbox(*, now=None):
     """Enqueue again the messages whose task was lost; returns how many. Index message_state_due."""
     now = now or timezone.now()
     late = now - timedelta(seconds=LOST_AFTER_SECONDS)
+    pending_late = Q(state=MessageState.PENDING) & (
+        Q(next_attempt_at__lt=late) | Q(next_attempt_at__isnull=True)
+    )
+    # Left mid-send by a dead worker: a send task takes the run-out claim over.
+    abandoned = Q(state=MessageState.SENDING, claimed_at__lt=claim_expiry(now))
     with transaction.atomic():
-        # A worker died mid-send: give the message back (its attempt counts).
-        OutboundMessage.objects.filter(state=MessageState.SENDING, claimed_at__lt=late).update(
-            state=MessageState.PENDING, next_attempt_at=now
-        )
         lost = list(
             OutboundMessage.objects.select_for_update(skip_locked=True)
-            .filter(Q(next_attempt_at__lt=late) | Q(next_attempt_at__isnull=True))
-            .filter(state=MessageState.PENDING)
+            .filter(pending_late | abandoned)
             .values_list("pk", flat=True)[:1000]
         )
         # Pushed forward: swept again only if this task is lost too.
-        OutboundMessage.objects.filter(pk__in=lost).update(next_attempt_at=now)
+        OutboundMessage.objects.filter(pk__in=lost, state=MessageState.PENDING).update(
+            next_attempt_at=now
+        )
         enqueue_sends(lost)
     if lost:
         logger.warning("outbox sweeper re-enqueued %s lost messages", len(lost))
