@@ -4,11 +4,9 @@ one-time notice (一次性告知) or refuse acceptance (不予受理), and recei
 
 import hashlib
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,19 +14,14 @@ from django.utils.translation import gettext as _
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.acceptance import published
 from onewindow.cases.actions.common import lock_case, record, require_state, set_state
-from onewindow.cases.constants import ApplicantKind, CaseState, IntakeChannel, MaterialStatus
+from onewindow.cases.actions.inputs import clean_applicant, clean_defect, clean_lines
+from onewindow.cases.constants import CaseState, IntakeChannel, MaterialStatus
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, invalid_value
 from onewindow.cases.models import Case, CaseMaterial, IdempotencyKey
 from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core.batch import Batch
-from onewindow.core.identity import (
-    InvalidIdentity,
-    validate_credit_code,
-    validate_phone,
-    validate_resident_id,
-)
-from onewindow.core.text import InvalidText, clean_name, clean_text
+from onewindow.core.text import InvalidText, clean_text
 from onewindow.delivery.constants import VisitKind
 from onewindow.delivery.models import Visit
 from onewindow.delivery.notify import tell_applicant
@@ -46,159 +39,6 @@ def _count_visit(case, kind, acting_user, now=None):
         clerk=acting_user,
         at=now or timezone.now(),
     )
-
-
-@dataclass(frozen=True)
-class ApplicantInput:
-    kind: str
-    name: str
-    id_number: str
-    phone: str
-    legal_representative: str = ""
-    contact_name: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class ProxyInput:
-    name: str
-    id_number: str
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class MaterialInput:
-    """One checklist line as the clerk ticks it. `upload` is a cases.uploads.CheckedUpload."""
-
-    material_id: int
-    received: bool
-    form: str = ""
-    copies: int = 1
-    defect: str = ""
-    upload: object = None
-    sha256: str = field(default="")
-
-
-def clean_applicant(applicant, proxy):
-    """Validated copies of the applicant and proxy: checksums of ID numbers and credit codes,
-    and names that hold only characters fit to store (core.text).
-
-    Every problem is reported at once (one 422 with a detail line per field, whose `type` says
-    what is wrong), so that the clerk corrects the form in one go.
-    """
-    problems = []
-
-    def check(validate, value, field_name):
-        try:
-            return validate(value, field=field_name)
-        except InvalidIdentity as exc:
-            problems.append((exc.field, exc.message, exc.code))
-            return ""
-
-    def name(value, field_name, label):
-        try:
-            return clean_name(value, field=field_name, label=label)
-        except InvalidText as exc:
-            problems.append((exc.field, exc.message, exc.code))
-            return None
-
-    if applicant.kind == ApplicantKind.CITIZEN:
-        id_number = check(validate_resident_id, applicant.id_number, "applicant.id_number")
-    elif applicant.kind == ApplicantKind.ENTERPRISE:
-        id_number = check(validate_credit_code, applicant.id_number, "applicant.id_number")
-    else:
-        id_number = ""
-        problems.append(("applicant.kind", "申请人类型无效 / Unknown applicant kind", "invalid"))
-    applicant_name = name(applicant.name, "applicant.name", _("申请人姓名或名称"))
-    if applicant_name == "":
-        problems.append(
-            ("applicant.name", "申请人姓名或名称必填 / Applicant name is required", "invalid")
-        )
-    phone = check(validate_phone, applicant.phone, "applicant.phone")
-    email = (applicant.email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(
-                (
-                    "applicant.email",
-                    "电子邮箱格式不正确 / The e-mail address is not valid",
-                    "invalid",
-                )
-            )
-    representative = name(
-        applicant.legal_representative, "applicant.legal_representative", _("法定代表人")
-    )
-    if applicant.kind == ApplicantKind.ENTERPRISE and representative == "":
-        problems.append(
-            (
-                "applicant.legal_representative",
-                "法人申请须填写法定代表人 / Legal representative is required",
-                "invalid",
-            )
-        )
-    contact = name(applicant.contact_name, "applicant.contact_name", _("联系人"))
-    proxy_name = proxy_id = proxy_phone = ""
-    if proxy is not None:
-        proxy_name = name(proxy.name, "proxy.name", _("代办人姓名"))
-        if proxy_name == "":
-            problems.append(("proxy.name", "代办人姓名必填 / Proxy name is required", "invalid"))
-        proxy_id = check(validate_resident_id, proxy.id_number, "proxy.id_number")
-        proxy_phone = check(validate_phone, proxy.phone, "proxy.phone") if proxy.phone else ""
-    if problems:
-        raise CaseActionError(
-            "invalid_input",
-            problems[0][1]
-            if len(problems) == 1
-            else f"{problems[0][1]}（等 {len(problems)} 处错误 / and {len(problems) - 1} more）",
-            status=422,
-            detail=[
-                {"type": code, "loc": [field], "msg": message} for field, message, code in problems
-            ],
-        )
-    return CleanApplicant(
-        name=applicant_name,
-        id_number=id_number,
-        phone=phone,
-        email=email,
-        legal_representative=representative,
-        contact_name=contact,
-        proxy_name=proxy_name,
-        proxy_id_number=proxy_id,
-        proxy_phone=proxy_phone,
-    )
-
-
-@dataclass(frozen=True)
-class CleanApplicant:
-    """The applicant and proxy fields as they are stored."""
-
-    name: str
-    id_number: str
-    phone: str
-    email: str
-    legal_representative: str
-    contact_name: str
-    proxy_name: str
-    proxy_id_number: str
-    proxy_phone: str
-
-
-def clean_defect(text, loc):
-    """A defect or missing reason as written into the one-time notice (core.text), or a 422."""
-    try:
-        return clean_text(text, field="defect", label=_("补正原因"), multiline=True)
-    except InvalidText as exc:
-        raise invalid_value(exc, loc) from None
-
-
-def _clean_lines(lines):
-    """The checklist lines with their defect texts checked (core.text) and stripped."""
-    return [
-        replace(line, defect=clean_defect(line.defect, ["materials", line.material_id, "defect"]))
-        for line in lines
-    ]
 
 
 def _line_values(line, material, now, *, received_at=None):
@@ -336,7 +176,7 @@ def do_receive_intake(
             status=422,
         )
     clean = clean_applicant(applicant, proxy)
-    materials = _clean_lines(materials)
+    materials = clean_lines(materials)
     materials_by_id = {m.pk: m for m in published(item).materials}
     lines = {}
     for line in materials:
@@ -468,7 +308,7 @@ def _replayed(user, key, fingerprint):
 
 def do_update_intake_materials(case, *, materials, acting_user, client_address=None):
     """The applicant came back with materials: update the same intake's checklist."""
-    materials = _clean_lines(materials)
+    materials = clean_lines(materials)
     with SavedScans() as scans:
         return _update_intake_materials(
             case,
