@@ -2,11 +2,13 @@
 not accepted, checklist updates, scans, idempotency, and the bad input each one refuses."""
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onewindow.cases.constants import CaseState, MaterialStatus
 from onewindow.cases.models import Case, CaseMaterial, IdempotencyKey
 from onewindow.core.models import AuditEntry
+from tests import scans
 from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 from tests.openapi import ApiClient
 
@@ -14,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 INTAKES = "/api/cases/intakes"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + b"0" * 64
+PNG = scans.png()
+PDF = scans.pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -199,13 +201,13 @@ def test_accept_numbers_the_case_and_opens_the_parallel_stage(api, receive):
 
 
 def test_accept_with_a_tolerated_material_missing_sets_the_supplement_date(api, receive):
-    case = receive(except_names=["消防安全承诺书"])
-
-    response = api.post(f"/api/cases/{case.pk}/accept", {"supplement_due": "2099-01-05"})
+    with time_machine.travel("2026-03-02 09:00 +0800", tick=False):
+        case = receive(except_names=["消防安全承诺书"])
+        response = api.post(f"/api/cases/{case.pk}/accept", {"supplement_due": "2026-03-10"})
 
     assert response.status_code == 200
     body = response.json()
-    assert body["supplement_due"] == "2099-01-05"
+    assert body["supplement_due"] == "2026-03-10"
     assert statuses(case.pk)["消防安全承诺书"] == MaterialStatus.TOLERATED
 
 
@@ -377,7 +379,8 @@ def test_a_png_named_pdf_is_accepted_as_what_it_is(api, receive, joint_item):
     body = response.json()
     assert body["status"]["value"] == "received"
     assert body["scan"]["content_type"] == "image/png"
-    assert body["scan"]["file_name"] == "x.pdf" and body["scan"]["size"] == len(PNG)
+    # The name keeps its stem and takes the extension of what the file is.
+    assert body["scan"]["file_name"] == "x.png" and body["scan"]["size"] == len(PNG)
     row = CaseMaterial.objects.get(case=case, material__name="营业执照")
     assert row.file.name.endswith(".png") and row.file.read() == PNG
 

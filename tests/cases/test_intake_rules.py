@@ -15,7 +15,7 @@ from onewindow.cases.actions import (
     do_receive_tolerated_materials,
     do_update_intake_materials,
 )
-from onewindow.cases.actions.intake import MaterialInput
+from onewindow.cases.actions.inputs import MaterialInput
 from onewindow.cases.constants import CaseState, Decision, MaterialStatus
 from onewindow.cases.errors import CaseActionError
 from onewindow.cases.models import Case

@@ -505,8 +505,11 @@ def test_a_scan_is_streamed_to_those_who_may_see_the_case(
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"].startswith("inline;")
-    assert "filename*=utf-8''" in response["Content-Disposition"]
+    # Saved, never rendered in the platform's origin; the name is the stored one.
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7.pdf"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
 
     client.force_login(clerk)

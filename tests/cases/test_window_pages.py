@@ -19,6 +19,7 @@ from onewindow.cases.constants import CaseState, MaterialStatus
 from onewindow.cases.models import Case, CaseMaterial
 from onewindow.cases.queries import art32_cutoff
 from onewindow.core import workdays
+from tests import scans
 from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 from tests.factories import ServiceItemFactory, UserFactory
 from tests.pickup import sent_code
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 WINDOW = "/window/"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = scans.pdf()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import time_machine
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
@@ -45,17 +46,47 @@ def test_it_says_precisely_what_is_wrong(number, reason):
     assert caught.value.field == "applicant.id_number"
 
 
+def numbered(born, sequence=1):
+    """A valid ID number of someone born on `born` (the right check digit)."""
+    body = f"441303{born:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+TODAY = date(2026, 12, 4)
+
+
 @given(
-    st.dates(
-        min_value=date(1900, 1, 1),
-        max_value=date(2026, 12, 31),
-    ),
+    st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
     st.integers(min_value=0, max_value=999),
 )
 def test_any_number_with_the_right_check_digit_is_accepted(birth, sequence):
-    body = f"441303{birth:%Y%m%d}{sequence:03d}"
-    number = body + ric.calc_check_digit(body + "0")
-    assert validate_resident_id(number) == number
+    number = numbered(birth, sequence)
+    assert validate_resident_id(number, today=TODAY) == number
+
+
+@given(st.dates(min_value=TODAY + timedelta(days=1), max_value=date(9999, 12, 31)))
+def test_a_birth_date_after_today_is_refused(birth):
+    with pytest.raises(InvalidIdentity) as caught:
+        validate_resident_id(numbered(birth), field="proxy.id_number", today=TODAY)
+    assert caught.value.code == "birth_date_in_future"
+    assert caught.value.message == "居民身份证号码中的出生日期晚于今天"
+    assert caught.value.field == "proxy.id_number"
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(1899, 12, 31)))
+def test_a_birth_date_before_1900_is_refused(birth):
+    with pytest.raises(InvalidIdentity) as caught:
+        validate_resident_id(numbered(birth), today=TODAY)
+    assert caught.value.code == "birth_date_before_1900"
+    assert caught.value.message == "居民身份证号码中的出生日期早于 1900 年"
+
+
+def test_today_is_the_local_date_of_the_projects_clock():
+    # 00:30 in Shanghai on New Year's Day is still 31 December in UTC: born "today" is fine.
+    with time_machine.travel("2027-01-01 00:30 +0800", tick=False):
+        assert validate_resident_id(numbered(date(2027, 1, 1))) == numbered(date(2027, 1, 1))
+        with pytest.raises(InvalidIdentity, match="晚于今天"):
+            validate_resident_id(numbered(date(2027, 1, 2)))
 
 
 def test_credit_codes_and_phones():

@@ -36,3 +36,14 @@ def invalid_input(field_name, message):
         status=422,
         detail=[{"type": "invalid", "loc": [field_name], "msg": message}],
     )
+
+
+def invalid_value(exc, loc=None):
+    """422 `invalid_input` for a value a core validator refused (core.text.InvalidText,
+    core.identity.InvalidIdentity): the detail line's `type` is the validator's stable code."""
+    return CaseActionError(
+        "invalid_input",
+        exc.message,
+        status=422,
+        detail=[{"type": exc.code, "loc": loc or [exc.field], "msg": exc.message}],
+    )

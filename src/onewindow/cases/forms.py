@@ -282,6 +282,7 @@ APPLICANT_FIELDS = {
     "applicant.phone": "applicant_phone",
     "applicant.email": "applicant_email",
     "applicant.legal_representative": "legal_representative",
+    "applicant.contact_name": "contact_name",
     "proxy.name": "proxy_name",
     "proxy.id_number": "proxy_id_number",
     "proxy.phone": "proxy_phone",
@@ -298,6 +299,11 @@ def place_action_errors(error, *, checklist, outcome, applicant=None):
             checklist.add_material_error(
                 int(loc[1]), "received", _("必要材料未收取 / Required material missing")
             )
+        elif (
+            loc[:1] in (["materials"], ["defects"]) and loc[1:2] and loc[1].isdigit() and checklist
+        ):
+            # A defect text the action refused (core.text).
+            checklist.add_material_error(int(loc[1]), "defect", detail.get("msg", error.message))
         elif applicant is not None and key in APPLICANT_FIELDS:
             applicant.add_error(APPLICANT_FIELDS[key], detail.get("msg", error.message))
         elif key in OUTCOME_FIELDS:

@@ -99,7 +99,10 @@ class IntakeIn(Schema):
 class AcceptIn(Schema):
     supplement_due: date | None = Field(
         None,
-        description="容缺受理时容缺材料的补齐期限；为空时按默认工作日数计算。无容缺材料时忽略。",
+        description=(
+            "容缺受理时容缺材料的补齐期限：须晚于今天，且不晚于事项的法定办结期限（否则 422 "
+            "invalid_input）；为空时按默认工作日数计算（不超过法定办结期限）。无容缺材料时忽略。"
+        ),
     )
 
 

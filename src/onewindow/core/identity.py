@@ -3,7 +3,9 @@
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -13,14 +15,19 @@ PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 
 @dataclass(frozen=True)
 class InvalidIdentity(Exception):
-    """A number that is not valid, with the reason in Chinese and English."""
+    """A number that is not valid: the field, the reason for the reader and a stable code."""
 
     field: str
     message: str
+    code: str = "invalid"
 
     def __str__(self):
         return self.message
 
+
+# The oldest birth date an ID number may carry: earlier ones are typing errors (GB 11643 numbers
+# were first issued in 1999; no one then living was born before 1900).
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 # Province-level prefixes of GB/T 2260 (81–83: residence permits of HK, Macao and Taiwan residents).
 PROVINCES = frozenset(
@@ -29,8 +36,11 @@ PROVINCES = frozenset(
 )
 
 
-def validate_resident_id(value, *, field="id_number"):
+def validate_resident_id(value, *, field="id_number", today=None):
     """The normalised 18-character ID number, or InvalidIdentity saying precisely what is wrong.
+
+    The birth date must lie between 1900-01-01 and `today` (by default the local date of the
+    project's clock, timezone.localdate(), so that a frozen test clock decides too).
 
     The county code (digits 3–6) is not looked up: people keep their numbers when counties are
     merged or renamed (440102 东山区 was abolished in 2005; python-stdnum's table does not know
@@ -45,10 +55,18 @@ def validate_resident_id(value, *, field="id_number"):
         reason = _("居民身份证号码前 6 位地区码无效 / ID card number has an unknown region code")
     else:
         try:
-            ric.get_birth_date(number)
+            born = ric.get_birth_date(number)
         except (InvalidComponent, ValueError):
             reason = _("居民身份证号码中的出生日期无效 / ID card number has an invalid birth date")
         else:
+            if born > (today or timezone.localdate()):
+                raise InvalidIdentity(
+                    field, _("居民身份证号码中的出生日期晚于今天"), "birth_date_in_future"
+                )
+            if born < EARLIEST_BIRTH_DATE:
+                raise InvalidIdentity(
+                    field, _("居民身份证号码中的出生日期早于 1900 年"), "birth_date_before_1900"
+                )
             if ric.calc_check_digit(number) == number[17]:
                 return number
             reason = _("居民身份证号码校验位错误 / ID card number check digit is wrong")

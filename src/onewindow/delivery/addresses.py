@@ -15,7 +15,10 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 from onewindow.cases.errors import CaseActionError
+from onewindow.core.text import InvalidText, clean_name, clean_text
 
 REGIONS_FILE = Path(__file__).parent / "data" / "regions.json"
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -63,6 +66,16 @@ MISSING = {
     "street": "须填写详细地址（街道、门牌号） / The street address is required",
 }
 TOO_LONG = "{label}不能超过 {limit} 个字 / {field} is longer than {limit} characters"
+# The field names in core.text's messages (lazy: translated when the message is made).
+TEXT_LABELS = {
+    "recipient_name": gettext_lazy("收件人姓名"),
+    "phone": gettext_lazy("收件人手机号码"),
+    "province": gettext_lazy("省（自治区、直辖市）"),
+    "city": gettext_lazy("市（地区、州、盟）"),
+    "district": gettext_lazy("区（县）"),
+    "street": gettext_lazy("详细地址"),
+    "postcode": gettext_lazy("邮政编码"),
+}
 LABELS = {
     "recipient_name": ("收件人姓名", "The recipient's name"),
     "street": ("详细地址", "The street"),
@@ -128,15 +141,27 @@ def clean_address(data):
         data = {}
     if not isinstance(data, dict):
         data = {name: getattr(data, name, "") for name in FIELDS}
-    values = {name: re.sub(r"\s+", " ", str(data.get(name) or "")).strip() for name in FIELDS}
-    values["phone"] = values["phone"].replace(" ", "").replace("-", "")
     errors = []
 
-    def bad(field, message):
-        errors.append((field, message))
+    def bad(field, message, code="invalid"):
+        errors.append((field, message, code))
 
+    values = {}
+    for name in FIELDS:
+        try:
+            # Control characters and bidi overrides are refused before white space is folded.
+            checked = (clean_name if name == "recipient_name" else clean_text)(
+                str(data.get(name) or ""), field=name, label=TEXT_LABELS[name]
+            )
+        except InvalidText as refused:
+            bad(name, refused.message, refused.code)
+            checked = ""
+        values[name] = re.sub(r"\s+", " ", checked)
+    values["phone"] = values["phone"].replace(" ", "").replace("-", "")
+
+    refused = {field for field, _message, _code in errors}
     for field, message in MISSING.items():
-        if not values[field]:
+        if not values[field] and field not in refused:
             bad(field, message)
     for field, limit in MAX_LENGTHS.items():
         if len(values[field]) > limit:
@@ -175,10 +200,10 @@ def clean_address(data):
         errors.sort(key=lambda error: FIELDS.index(error[0]))
         raise CaseActionError(
             "invalid_input",
-            "；".join(message for _, message in errors),
+            "；".join(message for _field, message, _code in errors),
             status=422,
             detail=[
-                {"type": "invalid", "loc": [field], "msg": message} for field, message in errors
+                {"type": code, "loc": [field], "msg": message} for field, message, code in errors
             ],
         )
     return MailAddressInput(**values)

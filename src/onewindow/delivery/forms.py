@@ -27,6 +27,7 @@ class HandOverForm(forms.Form):
         "collector.name": "collector_name",
         "collector.kind": "collector_kind",
         "collector.authorisation": "authorisation_reference",
+        "collector.authorisation_reference": "authorisation_reference",
     }
 
 

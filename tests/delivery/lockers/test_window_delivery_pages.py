@@ -10,6 +10,7 @@ from onewindow.cases.constants import CaseState
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.constants import CompartmentState, DeliveryState
 from onewindow.delivery.models import Compartment, Delivery, LockerDeposit, WindowPickup
+from tests import scans
 from tests.delivery.lockers.conftest import PROXY_ID, make_locker
 from tests.factories import DepartmentFactory
 from tests.openapi import ApiClient
@@ -50,7 +51,7 @@ def test_the_hand_over_form_delivers_the_case(at_window, issued):
         "collector_kind": "proxy",
         "collector_name": "王芳",
         "collector_id_number": PROXY_ID,
-        "authorisation_scan": SimpleUploadedFile("委托书.pdf", b"%PDF-1.7\n%%EOF\n"),
+        "authorisation_scan": SimpleUploadedFile("委托书.pdf", scans.pdf()),
     }
 
     response = at_window.post(reverse("delivery:hand_over", args=[case.pk]), form)

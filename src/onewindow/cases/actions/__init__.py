@@ -9,10 +9,8 @@ from onewindow.cases.actions.clock_stops import (
 from onewindow.cases.actions.decision import do_decide_case
 from onewindow.cases.actions.endings import do_terminate_case, do_withdraw_case
 from onewindow.cases.actions.extensions import do_decide_extension, do_request_extension
+from onewindow.cases.actions.inputs import ApplicantInput, MaterialInput, ProxyInput
 from onewindow.cases.actions.intake import (
-    ApplicantInput,
-    MaterialInput,
-    ProxyInput,
     do_issue_supplement_notice,
     do_not_accept,
     do_receive_intake,

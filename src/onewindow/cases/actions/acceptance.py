@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import WARNING_COLOURS, today
@@ -48,10 +49,12 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     on, now = today(), timezone.now()
     item = case.item
     flow = published(item).flow
-    if supplement_due is None:
-        supplement_due = workdays.add_workdays(on, settings.ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS)
     promised = workdays.deadline(on, item.promised_limit_days, suspensions=(), extension_days=0)
     legal = workdays.deadline(on, item.legal_limit_days, suspensions=(), extension_days=0)
+    if supplement_due is None:
+        supplement_due = min(
+            workdays.add_workdays(on, settings.ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS), legal
+        )
     colour = colour_for(promised, on)
 
     batch = Batch()
@@ -72,6 +75,10 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     ]
     if supplement_due <= on:
         conditions.append((outstanding, [*pending, Requirement.TOLERATED], "supplement_due"))
+    elif supplement_due > legal:
+        # The result cannot be issued before the tolerated materials arrive: a later date would
+        # let the case run past its legal time limit by design.
+        conditions.append((outstanding, [*pending, Requirement.TOLERATED], "supplement_too_late"))
     statements.check_case(batch, case.pk, conditions)
     batch.execute(
         "UPDATE cases_casematerial SET status = %s WHERE case_id = %s AND status IN (%s, %s, %s) "
@@ -166,7 +173,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     try:
         results = batch.run()
     except CheckFailed as failed:
-        raise _accept_error(failed.code, case) from None
+        raise _accept_error(failed.code, case, legal=legal) from None
     after_messages(results)
     if item.is_on_the_spot:
         enqueue_issue_result(case.pk)
@@ -205,7 +212,7 @@ def _announce_case_colour(batch, case_id, item, colour, promised):
     statements.notify_supervisors(batch, kind=kind, case_id=case_id, text=text)
 
 
-def _accept_error(code, case):
+def _accept_error(code, case, *, legal):
     if code == "not_found":
         return not_found()
     current = Case.objects.get(pk=case.pk)
@@ -233,6 +240,16 @@ def _accept_error(code, case):
         return invalid_input(
             "supplement_due",
             "容缺补齐期限须晚于今天 / The supplement-by date must be after today",
+        )
+    if code == "supplement_too_late":
+        message = _("容缺补齐期限不能晚于法定办结期限 %(deadline)s") % {
+            "deadline": legal.isoformat()
+        }
+        return CaseActionError(
+            "invalid_input",
+            message,
+            status=422,
+            detail=[{"type": "after_legal_deadline", "loc": ["supplement_due"], "msg": message}],
         )
     return CaseActionError(code, code)
 
@@ -286,7 +303,7 @@ def _copy_stages(batch, case_id, flow, on, *, alongside):
                 "state": StageState.OPEN if position == 0 else StageState.PENDING,
                 "opened_on": on if position == 0 else None,
             }
-            for position, (name, _) in enumerate(flow)
+            for position, (name, _steps) in enumerate(flow)
         ],
         alongside=alongside,
     )
@@ -297,7 +314,7 @@ def _copy_tasks(batch, case_id, flow, on, *, alongside):
     colours. One INSERT; returns the batch index of the tasks' (id, department id, state) rows,
     and (department id, due date, colour) of the open tasks."""
     rows, opened = [], []
-    for position, (_, steps) in enumerate(flow):
+    for position, (_stage_name, steps) in enumerate(flow):
         for department_id, task_name, limit_days in steps:
             row = {
                 "case_id": case_id,

@@ -4,29 +4,24 @@ one-time notice (一次性告知) or refuse acceptance (不予受理), and recei
 
 import hashlib
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.acceptance import published
 from onewindow.cases.actions.common import lock_case, record, require_state, set_state
-from onewindow.cases.constants import ApplicantKind, CaseState, IntakeChannel, MaterialStatus
-from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
+from onewindow.cases.actions.inputs import clean_applicant, clean_defect, clean_lines
+from onewindow.cases.constants import CaseState, IntakeChannel, MaterialStatus
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, invalid_value
 from onewindow.cases.models import Case, CaseMaterial, IdempotencyKey
 from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core.batch import Batch
-from onewindow.core.identity import (
-    InvalidIdentity,
-    validate_credit_code,
-    validate_phone,
-    validate_resident_id,
-)
+from onewindow.core.text import InvalidText, clean_text
 from onewindow.delivery.constants import VisitKind
 from onewindow.delivery.models import Visit
 from onewindow.delivery.notify import tell_applicant
@@ -44,97 +39,6 @@ def _count_visit(case, kind, acting_user, now=None):
         clerk=acting_user,
         at=now or timezone.now(),
     )
-
-
-@dataclass(frozen=True)
-class ApplicantInput:
-    kind: str
-    name: str
-    id_number: str
-    phone: str
-    legal_representative: str = ""
-    contact_name: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class ProxyInput:
-    name: str
-    id_number: str
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class MaterialInput:
-    """One checklist line as the clerk ticks it. `upload` is a cases.uploads.CheckedUpload."""
-
-    material_id: int
-    received: bool
-    form: str = ""
-    copies: int = 1
-    defect: str = ""
-    upload: object = None
-    sha256: str = field(default="")
-
-
-def clean_applicant(applicant, proxy):
-    """Validated copies of the applicant and proxy: checksums of ID numbers and credit codes.
-
-    Every problem is reported at once (one 422 with a detail line per field), so that the clerk
-    corrects the form in one go.
-    """
-    problems = []
-
-    def check(validate, value, field_name):
-        try:
-            return validate(value, field=field_name)
-        except InvalidIdentity as exc:
-            problems.append((exc.field, exc.message))
-            return ""
-
-    if applicant.kind == ApplicantKind.CITIZEN:
-        id_number = check(validate_resident_id, applicant.id_number, "applicant.id_number")
-    elif applicant.kind == ApplicantKind.ENTERPRISE:
-        id_number = check(validate_credit_code, applicant.id_number, "applicant.id_number")
-    else:
-        id_number = ""
-        problems.append(("applicant.kind", "申请人类型无效 / Unknown applicant kind"))
-    if not applicant.name.strip():
-        problems.append(("applicant.name", "申请人姓名或名称必填 / Applicant name is required"))
-    phone = check(validate_phone, applicant.phone, "applicant.phone")
-    email = (applicant.email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(
-                ("applicant.email", "电子邮箱格式不正确 / The e-mail address is not valid")
-            )
-    if applicant.kind == ApplicantKind.ENTERPRISE and not applicant.legal_representative.strip():
-        problems.append(
-            (
-                "applicant.legal_representative",
-                "法人申请须填写法定代表人 / Legal representative is required",
-            )
-        )
-    proxy_id = proxy_phone = ""
-    if proxy is not None:
-        if not proxy.name.strip():
-            problems.append(("proxy.name", "代办人姓名必填 / Proxy name is required"))
-        proxy_id = check(validate_resident_id, proxy.id_number, "proxy.id_number")
-        proxy_phone = check(validate_phone, proxy.phone, "proxy.phone") if proxy.phone else ""
-    if problems:
-        raise CaseActionError(
-            "invalid_input",
-            problems[0][1]
-            if len(problems) == 1
-            else f"{problems[0][1]}（等 {len(problems)} 处错误 / and {len(problems) - 1} more）",
-            status=422,
-            detail=[
-                {"type": "invalid", "loc": [field], "msg": message} for field, message in problems
-            ],
-        )
-    return id_number, phone, proxy_id, proxy_phone, email
 
 
 def _line_values(line, material, now, *, received_at=None):
@@ -271,7 +175,8 @@ def do_receive_intake(
             "该事项不允许通过此渠道办理 / This item cannot be applied for through this channel",
             status=422,
         )
-    id_number, phone, proxy_id, proxy_phone, email = clean_applicant(applicant, proxy)
+    clean = clean_applicant(applicant, proxy)
+    materials = clean_lines(materials)
     materials_by_id = {m.pk: m for m in published(item).materials}
     lines = {}
     for line in materials:
@@ -287,15 +192,15 @@ def do_receive_intake(
         "service_point_id": service_point_id,
         "clerk_id": acting_user.pk,
         "applicant_kind": applicant.kind,
-        "applicant_name": applicant.name.strip(),
-        "applicant_id_number": id_number,
-        "applicant_phone": phone,
-        "applicant_email": email,
-        "legal_representative": applicant.legal_representative.strip(),
-        "contact_name": applicant.contact_name.strip(),
-        "proxy_name": proxy.name.strip() if proxy else "",
-        "proxy_id_number": proxy_id,
-        "proxy_phone": proxy_phone,
+        "applicant_name": clean.name,
+        "applicant_id_number": clean.id_number,
+        "applicant_phone": clean.phone,
+        "applicant_email": clean.email,
+        "legal_representative": clean.legal_representative,
+        "contact_name": clean.contact_name,
+        "proxy_name": clean.proxy_name,
+        "proxy_id_number": clean.proxy_id_number,
+        "proxy_phone": clean.proxy_phone,
         "received_on": timezone.localdate(now),
         "created_at": now,
         "updated_at": now,
@@ -403,6 +308,7 @@ def _replayed(user, key, fingerprint):
 
 def do_update_intake_materials(case, *, materials, acting_user, client_address=None):
     """The applicant came back with materials: update the same intake's checklist."""
+    materials = clean_lines(materials)
     with SavedScans() as scans:
         return _update_intake_materials(
             case,
@@ -457,7 +363,7 @@ def do_issue_supplement_notice(case, *, defects, acting_user, client_address=Non
             if row.status == MaterialStatus.RECEIVED
             else MaterialStatus.MISSING
         )
-        row.defect = reason.strip() or "需补正"
+        row.defect = clean_defect(reason, ["defects", row.material_id]) or "需补正"
         row.save(update_fields=["status", "defect"])
     listed = [
         row
@@ -500,12 +406,16 @@ def do_not_accept(case, *, reason, acting_user, client_address=None):
     """不予受理: in writing, with reasons and the applicant's remedies (Art. 32)."""
     if not is_clerk(acting_user):
         raise forbidden()
-    if not (reason or "").strip():
+    try:
+        reason = clean_text(reason, field="reason", label=_("不予受理理由"), multiline=True)
+    except InvalidText as exc:
+        raise invalid_value(exc) from None
+    if not reason:
         raise invalid_input("reason", "不予受理须说明理由 / A reason is required")
     case = lock_case(case)
     require_state(case, CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
     from_state = case.state
-    case.reason = reason.strip()
+    case.reason = reason
     set_state(case, CaseState.NOT_ACCEPTED, extra_fields=["reason"])
     record(
         case,

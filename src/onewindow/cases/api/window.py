@@ -55,7 +55,10 @@ def _lines(materials):
     description=(
         "综合窗口收件（一窗受理）：按事项当前发布版本登记申请人和材料清单，办件进入“已提交待预审”，"
         "随后受理、一次性告知或不予受理。带 Idempotency-Key 请求头重复提交时返回同一办件"
-        "（首次 201，之后 200）。身份证号码与统一社会信用代码校验位错误时返回 422 invalid_input。"
+        "（首次 201，之后 200）。身份证号码与统一社会信用代码校验位错误、出生日期晚于今天或早于 1900 年，"
+        "姓名或文字含控制字符、改变文字方向的字符或不可见字符时返回 422 invalid_input，"
+        "detail[].type 说明原因（如 birth_date_in_future、control_character、bidi_control、"
+        "no_visible_character）。"
     ),
 )
 def receive_intake(
@@ -108,7 +111,9 @@ def receive_intake(
     summary="Attach a scan of one material",
     description=(
         "上传一份材料的扫描件（multipart/form-data，字段 file）：PDF、JPEG、PNG 或 OFD，按内容识别，"
-        "与文件名无关（415）；超过大小上限返回 413。上传即视为已收取该材料。仅限受理前。"
+        "与文件名无关（415 upload_type_not_allowed），并检查整个文件的结构（415 upload_malformed）；"
+        "超过大小上限返回 413 upload_too_large，OFD 解压后过大或条目过多、图像像素过多返回 413 "
+        "upload_expands_too_much。上传即视为已收取该材料。仅限受理前。"
     ),
 )
 def attach_scan(request, case_id: int, material_id: int, file: File[UploadedFile]):

@@ -50,6 +50,7 @@ from onewindow.cases.models import (
     Suspension,
 )
 from onewindow.cases.permissions import heads, sees_full_identity, works_for
+from onewindow.cases.uploads import ALLOWED, safe_file_name
 from onewindow.cases.views.common import (
     client_ip,
     failed,
@@ -63,8 +64,6 @@ from onewindow.catalog.constants import MaterialForm
 
 PAGE_SIZE = 50
 SPECIAL_PROCEDURES = [(k, label) for k, label in SuspensionKind.choices if k != "supplement"]
-# Scans a browser shows itself; anything else (OFD) is downloaded.
-INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 # --- the inbox --------------------------------------------------------------------------------
@@ -485,7 +484,11 @@ def case_terminate(request, pk):
 
 @login_required
 def material_download(request, pk):
-    """A scanned material, for anyone who may see the case; streamed with its sniffed type."""
+    """A scanned material, for anyone who may see the case.
+
+    Always an attachment, with the type stored at upload (checked by content then) and a file
+    name rebuilt from the stored one with that type's extension: whatever a file turns out to
+    hold, the browser saves it rather than rendering it in the platform's origin."""
     material = get_object_or_404(CaseMaterial.objects.select_related("material", "case"), pk=pk)
     if not queries.cases_visible_to(request.user).filter(pk=material.case_id).exists():
         raise PermissionDenied(_("无权查看该办件的材料"))
@@ -495,21 +498,18 @@ def material_download(request, pk):
         raise PermissionDenied(_("扫描件只向收件服务点的窗口人员和审查、监察人员提供"))
     if not material.file:
         raise Http404(_("该材料没有扫描件"))
-    content_type = material.content_type or "application/octet-stream"
-    name = material.file_name or f"{material.material.name}{_suffix(material.file.name)}"
+    content_type = material.content_type if material.content_type in ALLOWED else None
     response = FileResponse(
         material.file.open("rb"),
-        content_type=content_type,
-        as_attachment=content_type not in INLINE_TYPES,
-        filename=name,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=True,
+        filename=safe_file_name(
+            material.file_name, content_type, fallback=material.material.name[:100]
+        ),
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _suffix(file_name):
-    dot = file_name.rfind(".")
-    return file_name[dot:] if dot > file_name.rfind("/") else ""
 
 
 urlpatterns = [

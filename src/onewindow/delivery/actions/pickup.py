@@ -18,7 +18,14 @@ from django.utils.translation import ngettext
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import require_state
 from onewindow.cases.constants import CaseState, MaterialStatus
-from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, not_found, wrong_state
+from onewindow.cases.errors import (
+    CaseActionError,
+    forbidden,
+    invalid_input,
+    invalid_value,
+    not_found,
+    wrong_state,
+)
 from onewindow.cases.models import Case
 from onewindow.cases.permissions import at_own_point, is_clerk, service_point_id_of
 from onewindow.catalog.constants import DepartmentKind
@@ -26,6 +33,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import audit
 from onewindow.core.batch import Batch, CheckFailed, Sql
 from onewindow.core.identity import InvalidIdentity, mask_id, validate_resident_id
+from onewindow.core.text import InvalidText, clean_name, clean_text
 from onewindow.delivery import codes
 from onewindow.delivery.constants import CollectorKind, DeliveryState, VisitKind
 from onewindow.delivery.errors import (
@@ -92,7 +100,10 @@ ID_MISMATCH = (
 def _check_collector(collector):
     """The collector's (name, ID number), normalised, or a 422 naming the field. The applicant's
     own number is compared with the case's in the hand-over batch; an empty name means theirs."""
-    name = (collector.name or "").strip()
+    try:
+        name = clean_name(collector.name, field="collector.name", label=_("领取人姓名"))
+    except InvalidText as error:
+        raise invalid_value(error) from None
     if collector.kind == CollectorKind.APPLICANT:
         typed = (collector.id_number or "").strip().upper().replace(" ", "")
         if not typed:
@@ -108,11 +119,16 @@ def _check_collector(collector):
     try:
         id_number = validate_resident_id(collector.id_number, field="collector.id_number")
     except InvalidIdentity as error:
-        raise invalid_input(error.field, error.message) from None
-    if (
-        not (collector.authorisation_reference or "").strip()
-        and collector.authorisation_scan is None
-    ):
+        raise invalid_value(error) from None
+    try:
+        reference = clean_text(
+            collector.authorisation_reference,
+            field="collector.authorisation_reference",
+            label=_("授权委托书编号"),
+        )
+    except InvalidText as error:
+        raise invalid_value(error) from None
+    if not reference and collector.authorisation_scan is None:
         raise CaseActionError(
             "authorisation_missing",
             "他人代领须提供申请人的授权委托书（填写编号或上传扫描件） / A proxy needs the "
