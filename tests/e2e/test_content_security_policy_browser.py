@@ -39,7 +39,9 @@ def test_swagger_ui_works_under_the_policy(live_server, page):
     page.goto(f"{live_server.url}/api/docs")
 
     expect(page.locator(".opblock").first).to_be_visible()
-    expect(page.locator(".opblock-summary-path", has_text="/api/catalog/items").first).to_be_visible()
+    expect(
+        page.locator(".opblock-summary-path", has_text="/api/catalog/items").first
+    ).to_be_visible()
 
 
 def test_the_print_buttons_print_without_inline_handlers(live_server, page):
