@@ -188,13 +188,12 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [csp.SELF],
         "form-action": [csp.SELF],
         "frame-ancestors": [csp.NONE],
-        **(
-            {"report-uri": [env.str("ONEWINDOW_CSP_REPORT_URI")]}
-            if env.str("ONEWINDOW_CSP_REPORT_URI", default="")
-            else {}
-        ),
     },
 }
+# Where browsers report violations; unset, they only show them in their console.
+ONEWINDOW_CSP_REPORT_URI = env.str("ONEWINDOW_CSP_REPORT_URI", default="")
+if ONEWINDOW_CSP_REPORT_URI:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [ONEWINDOW_CSP_REPORT_URI]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
