@@ -120,7 +120,7 @@ LOGOUT_REDIRECT_URL = "home"
 # command sets its accounts' password directly, past these rules.
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "onewindow.accounts.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env.int("ONEWINDOW_PASSWORD_MIN_LENGTH", default=12)},
     },
     {
