@@ -88,3 +88,21 @@ def test_a_locked_out_sign_in_gets_a_page_in_the_readers_language(live_server, p
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("alert")).to_contain_text("请 15 分钟后再试")
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+
+
+def test_a_clerk_changes_their_password_from_the_header(live_server, page):
+    UserFactory(username="chenxiao", full_name="陈晓")
+    sign_in(page, live_server.url, "chenxiao", "/")
+
+    page.get_by_role("link", name="修改密码").click()
+    page.get_by_label("当前密码").fill(PASSWORD)
+    page.get_by_label("新密码", exact=True).fill("chenxiao2024")
+    page.get_by_label("再次输入新密码").fill("chenxiao2024")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.get_by_role("alert")).to_contain_text("密码未修改")
+
+    page.get_by_label("当前密码").fill(PASSWORD)
+    page.get_by_label("新密码", exact=True).fill("river-lantern-94-maple")
+    page.get_by_label("再次输入新密码").fill("river-lantern-94-maple")
+    page.get_by_role("button", name="修改密码").click()
+    expect(page.locator(".messages")).to_contain_text("密码已修改")
