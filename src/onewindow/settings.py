@@ -3,9 +3,11 @@
 Every variable is listed in docs/configuration.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -17,11 +19,19 @@ env = environ.Env()
 DEMO_SECRET_KEY = "onewindow-demo-secret-key-do-not-use-in-production"
 
 DEBUG = env.bool("ONEWINDOW_DEBUG", default=False)
-# "demo" allows the demo secret key; "production" refuses to start with it.
+# "demo" allows the demo secrets; "production" refuses to start with them, or with DEBUG on, and
+# turns on the HTTPS settings below by default.
 ONEWINDOW_MODE = env.str("ONEWINDOW_MODE", default="demo")
+PRODUCTION = ONEWINDOW_MODE == "production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEMO_SECRET_KEY)
-if ONEWINDOW_MODE == "production" and SECRET_KEY == DEMO_SECRET_KEY:
+if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production (ONEWINDOW_MODE=production).")
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    # Django's own deploy check (security.W009) asks for this much.
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters in production.")
+if PRODUCTION and DEBUG:
+    # DEBUG shows settings, SQL and stack traces to anyone who triggers an error.
+    raise ImproperlyConfigured("ONEWINDOW_DEBUG must be off in production.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -36,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files (no CDN)
+    "axes",  # failed sign-ins: throttling, lockout, and their log in the admin
+    "csp",  # the Content-Security-Policy header
     # Before django_tasks_db: core's `db_worker` (with a heartbeat) replaces the upstream one.
     "onewindow.core",
     "django_tasks",
@@ -57,6 +69,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "onewindow.accounts.middleware.IdleSessionMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onewindow.urls"
@@ -100,10 +116,85 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Every account is a staff account: passwords of at least 12 characters, not close to the user's
+# names, not common, and not made of the user name or a date (accounts/passwords.py). The demo
+# command sets its accounts' password directly, past these rules.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "onewindow.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("ONEWINDOW_PASSWORD_MIN_LENGTH", default=12)},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": ("username", "full_name", "first_name", "last_name", "email")
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "onewindow.accounts.passwords.NotNameOrDateValidator"},
 ]
+
+# Failed sign-ins (django-axes): after ONEWINDOW_LOGIN_FAILURE_LIMIT failures a user name is locked
+# from every address, and an address for every user name, for ONEWINDOW_LOGIN_LOCKOUT_MINUTES
+# (counted from the last failure). The attempts live in the database, so every web process sees
+# them and administrators find them in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ONEWINDOW_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ONEWINDOW_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "onewindow.accounts.lockout.lockout_response"
+# The same client address as the platform's other limits (core.ratelimit).
+AXES_CLIENT_IP_CALLABLE = "onewindow.core.ratelimit.client_address"
+AXES_HTTP_RESPONSE_CODE = 429
+# The log lines name the user name and address (never the password), so that an operator can see
+# who is being guessed from where; django-axes would mask both by default.
+AXES_SENSITIVE_PARAMETERS = []
+
+# Idle staff sessions end: the session (and its cookie) expires this many minutes after the last
+# request (accounts/middleware.py slides it along at most once a minute).
+ONEWINDOW_SESSION_IDLE_MINUTES = env.int("ONEWINDOW_SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = ONEWINDOW_SESSION_IDLE_MINUTES * 60
+
+# HTTPS. Production turns each on by default (what `onewindow check --deploy` asks for); the demo
+# serves plain HTTP on loopback. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER to the
+# header the proxy sets, e.g. HTTP_X_FORWARDED_PROTO,https, and make sure the proxy overwrites it.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER is a header and a value: HEADER,value")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only; no
+# inline script or style, no eval, no framing. Swagger UI (/api/docs) works under it as well.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+# Where browsers report violations; unset, they only show them in their console.
+ONEWINDOW_CSP_REPORT_URI = env.str("ONEWINDOW_CSP_REPORT_URI", default="")
+if ONEWINDOW_CSP_REPORT_URI:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [ONEWINDOW_CSP_REPORT_URI]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -165,6 +256,8 @@ LOGGING = {
         # WeasyPrint logs each rendering step at INFO; fontTools each subset.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes says each failed sign-in and lockout at WARNING; its INFO lines are chatter.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -205,7 +298,7 @@ ONEWINDOW_SMS_GATEWAY_KEY = env.str("ONEWINDOW_SMS_GATEWAY_KEY", default="")
 ONEWINDOW_SIGNING_KEY_FILE = env.str(
     "ONEWINDOW_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "certificate-signing.pem")
 )
-if ONEWINDOW_MODE == "production" and not (
+if PRODUCTION and not (
     env.str("ONEWINDOW_SIGNING_KEY_FILE", default="") and Path(ONEWINDOW_SIGNING_KEY_FILE).is_file()
 ):
     raise ImproperlyConfigured(
@@ -275,17 +368,32 @@ ONEWINDOW_LOCKER_DRIVERS = env.dict(
 # Mail delivery (EMS) through a courier's HTTP API. The default is the courier simulator on
 # loopback, which `onewindow serve` starts itself (ONEWINDOW_COURIER_SIMULATOR=false to stop it).
 ONEWINDOW_COURIER_URL = env.str("ONEWINDOW_COURIER_URL", default="http://127.0.0.1:8090")
-ONEWINDOW_COURIER_KEY = env.str("ONEWINDOW_COURIER_KEY", default="demo-courier-key")
+DEMO_COURIER_KEY = "demo-courier-key"
+ONEWINDOW_COURIER_KEY = env.str("ONEWINDOW_COURIER_KEY", default=DEMO_COURIER_KEY)
 # Shared secret of the HMAC-SHA256 signature on the courier's tracking events (the webhook).
 DEMO_COURIER_WEBHOOK_SECRET = "demo-courier-webhook-secret"
 ONEWINDOW_COURIER_WEBHOOK_SECRET = env.str(
     "ONEWINDOW_COURIER_WEBHOOK_SECRET", default=DEMO_COURIER_WEBHOOK_SECRET
 )
-if (
-    ONEWINDOW_MODE == "production"
-    and ONEWINDOW_COURIER_WEBHOOK_SECRET == DEMO_COURIER_WEBHOOK_SECRET
+# Shortest webhook secret and courier key production accepts: a secret anyone can guess signs
+# tracking events (a result "delivered" that was not), a guessable key books parcels in our name.
+MIN_WEBHOOK_SECRET_LENGTH = 32
+MIN_COURIER_KEY_LENGTH = 16
+if PRODUCTION and (
+    ONEWINDOW_COURIER_WEBHOOK_SECRET == DEMO_COURIER_WEBHOOK_SECRET
+    or len(ONEWINDOW_COURIER_WEBHOOK_SECRET) < MIN_WEBHOOK_SECRET_LENGTH
 ):
-    raise ImproperlyConfigured("ONEWINDOW_COURIER_WEBHOOK_SECRET must be set in production.")
+    raise ImproperlyConfigured(
+        "ONEWINDOW_COURIER_WEBHOOK_SECRET must be set in production, "
+        f"at least {MIN_WEBHOOK_SECRET_LENGTH} random characters."
+    )
+if PRODUCTION and (
+    ONEWINDOW_COURIER_KEY == DEMO_COURIER_KEY or len(ONEWINDOW_COURIER_KEY) < MIN_COURIER_KEY_LENGTH
+):
+    raise ImproperlyConfigured(
+        "ONEWINDOW_COURIER_KEY must be set in production, "
+        f"at least {MIN_COURIER_KEY_LENGTH} characters."
+    )
 # Where the courier posts tracking events: this site's webhook, as the courier reaches it.
 ONEWINDOW_COURIER_WEBHOOK_URL = env.str(
     "ONEWINDOW_COURIER_WEBHOOK_URL", default="http://127.0.0.1:8000/api/delivery/courier/webhook"
@@ -295,6 +403,7 @@ ONEWINDOW_COURIER_WEBHOOK_TOLERANCE = env.int("ONEWINDOW_COURIER_WEBHOOK_TOLERAN
 # Creating a shipment: attempts, and the first retry delay in seconds (doubling each time).
 ONEWINDOW_COURIER_ATTEMPTS = env.int("ONEWINDOW_COURIER_ATTEMPTS", default=5)
 ONEWINDOW_COURIER_RETRY_SECONDS = env.int("ONEWINDOW_COURIER_RETRY_SECONDS", default=30)
-ONEWINDOW_COURIER_SIMULATOR = env.bool("ONEWINDOW_COURIER_SIMULATOR", default=True)
+# A simulated courier in production would report parcels delivered that were never sent.
+ONEWINDOW_COURIER_SIMULATOR = env.bool("ONEWINDOW_COURIER_SIMULATOR", default=not PRODUCTION)
 # Seconds between the simulator's tracking events (collected → in transit → out → delivered).
 ONEWINDOW_COURIER_SIMULATOR_INTERVAL = env.float("ONEWINDOW_COURIER_SIMULATOR_INTERVAL", default=20)

@@ -232,7 +232,7 @@ def test_item_page_shows_every_field_of_the_guide(client, fire_check):
         "不收费",
         "场所已依法取得营业执照。",
         "《中华人民共和国消防法》第十五条",
-        'onclick="window.print()"',
+        '<button type="button" class="primary" data-print>',
     ]:
         assert expected in page, expected
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from onewindow.catalog.constants import ConstructionStage, ItemType, WindowClass
 from onewindow.catalog.models import FlowStep
 from onewindow.core import workdays
+from tests.e2e.csp_watch import CSP_VIOLATIONS, watch_csp
 from tests.factories import PASSWORD, DepartmentFactory, ServiceItemFactory
 
 # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
@@ -47,12 +48,23 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _no_csp_violation():
+    """Fail any browser test whose pages broke the Content-Security-Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    violations = list(CSP_VIOLATIONS)
+    CSP_VIOLATIONS.clear()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 def new_page(browser):
     """A page in a browser context of its own, as each person works at their own desk."""
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1280, "height": 900}, device_scale_factor=1
     )
     context.set_default_timeout(10_000)
+    watch_csp(context)
     return context.new_page()
 
 

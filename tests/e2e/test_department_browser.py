@@ -177,6 +177,10 @@ def test_supervisor_reads_the_board_and_presses_a_case(live_server, page, distri
     expect(page.get_by_role("heading", name="电子监察", exact=True)).to_be_visible()
     # ECharts drew the bar chart (SVG renderer).
     expect(page.locator("#board-chart svg")).to_be_visible()
+    # Its tooltip too, under the Content-Security-Policy (no inline style attributes).
+    page.locator("#board-chart svg").hover()
+    # The legend says 超期（红牌） once; the tooltip, drawn in the SVG, says it again.
+    expect(page.locator("#board-chart svg text", has_text="超期（红牌）")).to_have_count(2)
     expect(page.locator(".dept-counts tbody tr")).to_have_count(5)
     expect(page.locator("#undecided-title")).to_contain_text("1")
     page.screenshot(path=str(screenshots / "supervision.png"), full_page=True)

@@ -85,8 +85,9 @@ def _settings_in_production(**env):
     environment = {k: v for k, v in os.environ.items() if k != "ONEWINDOW_SIGNING_KEY_FILE"}
     environment.update(
         ONEWINDOW_MODE="production",
-        SECRET_KEY="a-production-secret-key-that-is-long-enough",
-        ONEWINDOW_COURIER_WEBHOOK_SECRET="a-production-webhook-secret",
+        SECRET_KEY="k7Qp2vX9mR4tL8wZ1nB6cF3hJ5yD0sG7aE2uI9oP4qW8xV1zN3",
+        ONEWINDOW_COURIER_WEBHOOK_SECRET="3f9a7c1e5b2d8f4a6c0e9b7d1f3a5c8e",
+        ONEWINDOW_COURIER_KEY="ems-7f3a9c1e5b2d8f4a",
         **env,
     )
     return subprocess.run(

@@ -1,4 +1,3 @@
-<script>
 /* The window pages' keyboard and checklist helpers. Everything still works without them. */
 (function () {
   "use strict";
@@ -93,4 +92,3 @@
   syncKind();
   syncChecklist();
 })();
-</script>
