@@ -39,6 +39,8 @@ def production_env(key_file, tmp_path):
         ONEWINDOW_COURIER_KEY="ems-7f3a9c1e5b2d8f4a",
         ONEWINDOW_SIGNING_KEY_FILE=str(key_file),
         ALLOWED_HOSTS="zwfw.example.gov.cn",
+        # Rate limits counted once for all web processes (onewindow.W001 otherwise).
+        CACHE_URL="redis://127.0.0.1:6379/0",
     )
     return environment
 
