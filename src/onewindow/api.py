@@ -31,6 +31,21 @@ class OneWindowAPI(NinjaAPI):
             module = f"{app}.api"
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
+    def get_openapi_schema(self, **kwargs):
+        """The schema, with the refusals every endpoint can give before it runs (core.middleware):
+        400 for a NUL character or a body that is not JSON, 413 for a body over the size limit."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                responses.setdefault(400, {"description": "Bad Request", **error})
+                if "requestBody" in operation:
+                    responses.setdefault(413, {"description": "Content Too Large", **error})
+        return schema
+
 
 api = OneWindowAPI(
     title="OneWindow API",

@@ -4,7 +4,10 @@ Endpoints raise ApiError; the handlers registered in onewindow.api turn it, and 
 validation errors, into `{"code": ..., "message": ..., "detail": ...}`.
 """
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+
+API_PREFIX = "/api/"
 
 
 class InputErrorOut(Schema):
@@ -36,6 +39,15 @@ class ApiError(Exception):
         return body
 
 
+def error_body(code, message, detail=None):
+    """The API's error shape, for answers made outside an endpoint (middleware, plain views)."""
+    return ApiError(None, code, str(message), detail).body()
+
+
+def is_api_request(request):
+    return request.path_info.startswith(API_PREFIX)
+
+
 def rate_limited(request, response, scope, *, limit, window_seconds):
     """Count one public lookup of `request`'s client in `scope` (core.ratelimit): None within the
     limit, else the 429 answer for the endpoint to return, with Retry-After set on `response`."""
@@ -59,7 +71,9 @@ def rate_limited(request, response, scope, *, limit, window_seconds):
 
 
 def install(api):
-    from ninja.errors import AuthenticationError, ValidationError
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import Http404
+    from ninja.errors import AuthenticationError, HttpError, ValidationError
 
     @api.exception_handler(ApiError)
     def on_api_error(request, exc):
@@ -82,3 +96,22 @@ def install(api):
     def on_authentication_error(request, exc):
         error = ApiError(401, "not_authenticated", "请先登录 / Authentication required")
         return api.create_response(request, error.body(), status=401)
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc):
+        # Ninja's own refusals; the one it makes today is a body that is not JSON.
+        if exc.status_code == 400:
+            error = ApiError(400, "invalid_json", _("请求内容不是有效的 JSON"))
+        else:
+            error = ApiError(exc.status_code, "error", str(exc))
+        return api.create_response(request, error.body(), status=error.status)
+
+    @api.exception_handler(Http404)
+    def on_not_found(request, exc):
+        error = ApiError(404, "not_found", _("请求的资源不存在"))
+        return api.create_response(request, error.body(), status=404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_large(request, exc):
+        error = ApiError(413, "request_too_large", _("请求内容超过大小上限"))
+        return api.create_response(request, error.body(), status=413)

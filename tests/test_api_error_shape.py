@@ -1,0 +1,96 @@
+"""Every error the API answers has its JSON shape `{"code", "message", "detail"}`, including the
+ones made before an endpoint runs: a body that is not JSON, a path that matches no route (a
+non-integer or negative id), a method the route does not have, a body over the size limit."""
+
+import pytest
+
+from onewindow.cases.models import Case
+from onewindow.core.models import AuditEntry
+from tests.factories import UserFactory
+from tests.openapi import assert_matches_openapi
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clerk_client(client):
+    client.force_login(UserFactory(username="clerk_shape", role="clerk"))
+    return client
+
+
+def test_a_body_that_is_not_json_is_refused_with_invalid_json(clerk_client):
+    response = clerk_client.post("/api/cases/intakes", "{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_json",
+        "message": "请求内容不是有效的 JSON",
+    }
+    assert_matches_openapi(clerk_client, response, "/api/cases/intakes", "post")
+    assert Case.objects.count() == 0 and AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("case_id", ["abc", "-1", "1.5", "²"])
+def test_a_path_id_that_is_not_a_positive_integer_is_a_json_404(clerk_client, case_id):
+    response = clerk_client.get(f"/api/cases/{case_id}")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "message": "请求的资源不存在"}
+
+
+def test_an_unknown_api_path_is_a_json_404_and_pages_keep_their_html_404(client):
+    response = client.get("/api/no-such-thing")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and "页面不存在" in page.content.decode()
+
+
+def test_a_method_the_route_does_not_have_is_a_json_405(client):
+    response = client.delete("/api/catalog/items")
+
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed", "message": "不支持此请求方法"}
+    assert response["Allow"] == "GET"
+
+
+def test_the_courier_webhook_answers_other_methods_in_the_same_shape(client):
+    response = client.get("/api/delivery/courier/webhook")
+
+    assert response.status_code == 405
+    assert response.json() == {"code": "method_not_allowed", "message": "不支持此请求方法"}
+    assert response["Allow"] == "POST"
+
+
+def test_a_body_over_the_size_limit_is_a_json_413_and_writes_nothing(clerk_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = '{"item_code": "' + "x" * 2000 + '"}'
+
+    response = clerk_client.post("/api/cases/intakes", body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json() == {"code": "request_too_large", "message": "请求内容超过大小上限"}
+    assert_matches_openapi(clerk_client, response, "/api/cases/intakes", "post")
+    assert Case.objects.count() == 0
+
+
+def test_a_page_form_over_the_size_limit_gets_the_sites_page(clerk_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = clerk_client.post("/window/", {"applicant_name": "x" * 2000})
+
+    assert response.status_code == 413
+    assert "请求内容超过大小上限" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_the_schema_documents_the_refusals_every_endpoint_can_give(client):
+    spec = client.get("/api/openapi.json").json()
+
+    for operations in spec["paths"].values():
+        for operation in operations.values():
+            assert "400" in operation["responses"]
+            if "requestBody" in operation:
+                assert "413" in operation["responses"]
