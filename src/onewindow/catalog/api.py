@@ -84,6 +84,9 @@ class ItemSummary(Schema):
 
 
 class MaterialOut(Schema):
+    id: int = Field(
+        description="本版本中该材料的 id：收件（POST /api/cases/intakes）时作为 materials[].material_id。"
+    )
     name: str = Field(description="材料名称。")
     requirement: Choice = Field(description="必要、非必要或容缺（受理时可暂缺，出件前补齐）。")
     form: Choice = Field(description="原件、复印件、原件和复印件或电子材料。")
