@@ -1,7 +1,11 @@
-"""One error shape for the whole API: a stable machine `code` and a message in Chinese and English.
+"""One error shape for the whole API: a stable machine `code`, a message for people and, for
+input errors, a `detail` line per field.
 
-Endpoints raise ApiError; the handlers registered in onewindow.api turn it, and ninja's own input
-validation errors, into `{"code": ..., "message": ..., "detail": ...}`.
+Endpoints raise ApiError; the handlers registered in onewindow.api turn it, and ninja's own
+refusals (input validation, a body that is not JSON, not found, too large), into
+`{"code": ..., "message": ..., "detail": ...}`. core.middleware gives the same shape to what is
+refused before an endpoint runs. The messages made here are in the reader's language (gettext);
+older messages of the apps still read "中文 / English". docs/api.md lists the codes.
 """
 
 from django.utils.translation import gettext as _
@@ -21,7 +25,9 @@ class ErrorOut(Schema):
     code: str = Field(
         description="机器可读的错误码（稳定），例如 item_not_found、invalid_cursor、invalid_input。"
     )
-    message: str = Field(description="中英文错误说明 / message in Chinese and English.")
+    message: str = Field(
+        description="给人看的错误说明（按请求语言；部分旧信息为“中文 / English”）。程序请以 code 判断。"
+    )
     detail: list[InputErrorOut] | None = Field(
         None, description="输入校验错误的逐项说明（仅 invalid_input）。"
     )
@@ -63,8 +69,8 @@ def rate_limited(request, response, scope, *, limit, window_seconds):
             429,
             {
                 "code": "rate_limited",
-                "message": f"查询过于频繁，请 {exc.retry_after} 秒后再试 / Too many queries: "
-                f"retry in {exc.retry_after} seconds",
+                "message": _("查询过于频繁，请 %(seconds)s 秒后再试")
+                % {"seconds": exc.retry_after},
             },
         )
     return None
@@ -84,7 +90,7 @@ def install(api):
         error = ApiError(
             422,
             "invalid_input",
-            "请求参数有误 / Invalid request parameters",
+            _("请求参数有误"),
             detail=[
                 {key: error[key] for key in ("type", "loc", "msg", "ctx") if key in error}
                 for error in exc.errors
@@ -94,7 +100,7 @@ def install(api):
 
     @api.exception_handler(AuthenticationError)
     def on_authentication_error(request, exc):
-        error = ApiError(401, "not_authenticated", "请先登录 / Authentication required")
+        error = ApiError(401, "not_authenticated", _("请先登录"))
         return api.create_response(request, error.body(), status=401)
 
     @api.exception_handler(HttpError)
