@@ -94,3 +94,40 @@ def test_the_schema_documents_the_refusals_every_endpoint_can_give(client):
             assert "400" in operation["responses"]
             if "requestBody" in operation:
                 assert "413" in operation["responses"]
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "loc"),
+    [
+        ("/api/cases/1/tolerated-materials", {"material_ids": [2**63]}, "material_ids"),
+        ("/api/cases/1/supplement-notice", {"defects": {str(2**63): "缺章"}}, "defects"),
+        ("/api/cases/1/materials", {"materials": [{"material_id": 0, "received": True}]}, None),
+    ],
+)
+def test_an_id_in_a_body_beyond_the_databases_integers_is_invalid_input(
+    clerk_client, path, payload, loc
+):
+    # A number past 2**63 - 1 used to overflow the query (a 500 found by schemathesis).
+    response = clerk_client.post(path, payload, content_type="application/json")
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_input"
+    assert response.json()["message"] == "请求参数有误"
+    assert AuditEntry.objects.count() == 0
+
+
+def test_the_schema_states_the_constraints_the_server_enforces(client):
+    spec = client.get("/api/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+
+    case_id = spec["paths"]["/api/cases/{case_id}"]["get"]["parameters"][0]["schema"]
+    assert (case_id["minimum"], case_id["maximum"]) == (1, 2**63 - 1)
+    catalogue = spec["paths"]["/api/catalog/items"]["get"]["parameters"]
+    cursor = next(p for p in catalogue if p["name"] == "cursor")["schema"]["anyOf"][0]
+    assert cursor["pattern"] == "^[A-Za-z0-9_-]+$"
+    assert schemas["ReasonIn"]["properties"]["reason"]["minLength"] == 1
+    assert schemas["CollectIn"]["properties"]["pickup_code"]["minLength"] == 1
+    assert schemas["KioskCodeIn"]["properties"]["code"]["minLength"] == 1
+    assert schemas["IntakeIn"]["properties"]["item_code"]["minLength"] == 1
+    size = schemas["DepositIn"]["properties"]["size"]["anyOf"][0]
+    assert size["enum"] == ["S", "M", "L"]
