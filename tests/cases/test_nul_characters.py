@@ -198,3 +198,12 @@ def test_the_courier_webhook_keeps_a_refused_call_with_a_nul(client, settings):
     assert response.json() == {"code": "invalid_characters", "message": MESSAGE}
     refusal = RefusedWebhookCall.objects.get()
     assert refusal.reason == "invalid_event" and refusal.body_size == len(body)
+
+
+def test_a_nul_in_a_form_body_of_a_put_is_refused(api_clerk):
+    response = api_clerk.put(
+        "/api/cases/1/delivery", "method=mail%00", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"][0]["loc"] == ["form"]

@@ -14,7 +14,7 @@ with `checks_its_own_input`.
 import json
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -57,6 +57,9 @@ def _where_nul(request):
         return "headers"
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return None
+    if request.content_type == "application/x-www-form-urlencoded" and request.method != "POST":
+        # Django parses form bodies of POSTs only; a PUT's or PATCH's is read here.
+        return "form" if _query_dict_has_nul(QueryDict(request.body)) else None
     if request.content_type in FORM_TYPES:
         if _query_dict_has_nul(request.POST):
             return "form"
