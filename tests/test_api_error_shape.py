@@ -131,3 +131,14 @@ def test_the_schema_states_the_constraints_the_server_enforces(client):
     assert schemas["IntakeIn"]["properties"]["item_code"]["minLength"] == 1
     size = schemas["DepositIn"]["properties"]["size"]["anyOf"][0]
     assert size["enum"] == ["S", "M", "L"]
+
+
+def test_a_server_fault_under_the_api_is_answered_in_the_same_shape(settings):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.api_fault_urls"
+
+    response = Client(raise_request_exception=False).get("/api/fault")
+
+    assert response.status_code == 500
+    assert response.json() == {"code": "server_error", "message": "服务器内部错误，请稍后再试"}

@@ -132,6 +132,7 @@ class ApiErrorShapeMiddleware:
         404: ("not_found", gettext_noop("请求的资源不存在")),
         405: ("method_not_allowed", gettext_noop("不支持此请求方法")),
         413: ("request_too_large", gettext_noop("请求内容超过大小上限")),
+        500: ("server_error", gettext_noop("服务器内部错误，请稍后再试")),
     }
 
     def __init__(self, get_response):
