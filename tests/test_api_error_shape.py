@@ -142,3 +142,12 @@ def test_a_server_fault_under_the_api_is_answered_in_the_same_shape(settings):
 
     assert response.status_code == 500
     assert response.json() == {"code": "server_error", "message": "服务器内部错误，请稍后再试"}
+
+
+def test_a_form_with_too_many_fields_is_a_json_400(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+
+    response = client.post("/api/certificates/verify-pdf", {f"f{n}": "x" for n in range(5)})
+
+    assert response.status_code == 400
+    assert response.json() == {"code": "bad_request", "message": "请求无效"}

@@ -13,7 +13,7 @@ with `checks_its_own_input`.
 
 import json
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -98,13 +98,12 @@ class RequestInputMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if getattr(view_func, "checks_its_own_input", False):
             return None
+        # Django's other refusals of a body (too many fields or files, SuspiciousOperation) go on
+        # to its 400 page, which ApiErrorShapeMiddleware answers in the API's shape under /api/.
         try:
             where = _where_nul(request)
         except RequestDataTooBig:
             return _too_large(request)
-        except SuspiciousOperation:
-            # Too many fields or files: Django's own refusal, answered below in the API's shape.
-            raise
         if where is None:
             return None
         message = _("输入中含有不允许的字符（NUL）")
