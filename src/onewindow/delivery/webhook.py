@@ -85,7 +85,9 @@ def _declared_length(request):
 def courier_webhook(request):
     if request.method != "POST":
         response = JsonResponse(
-            {"code": "method_not_allowed", "message": _("不支持此请求方法")}, status=405
+            {"code": "method_not_allowed", "message": _("不支持此请求方法")},
+            status=405,
+            json_dumps_params={"ensure_ascii": False},
         )
         response["Allow"] = "POST"
         return response
