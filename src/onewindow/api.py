@@ -31,6 +31,26 @@ class OneWindowAPI(NinjaAPI):
             module = f"{app}.api"
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
+    def get_openapi_schema(self, **kwargs):
+        """The schema, with what the routes enforce before an endpoint runs: ids in paths are
+        positive, and every endpoint can refuse with 400 (a NUL character, core.middleware; a
+        body that is not JSON) and, when it takes a body, with 413 (over the size limit)."""
+        schema = super().get_openapi_schema(**kwargs)
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", []):
+                    # Ids are positive 64-bit integers; others match no route (a 404).
+                    if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
+                        parameter["schema"].update(minimum=1, maximum=2**63 - 1)
+                responses = operation["responses"]
+                responses.setdefault(400, {"description": "Bad Request", **error})
+                if "requestBody" in operation:
+                    responses.setdefault(413, {"description": "Content Too Large", **error})
+        return schema
+
 
 api = OneWindowAPI(
     title="OneWindow API",

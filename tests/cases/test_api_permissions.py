@@ -461,7 +461,7 @@ def test_anonymous_calls_are_not_authenticated_and_change_nothing(
     assert response.status_code == 401
     assert response.json() == {
         "code": "not_authenticated",
-        "message": "请先登录 / Authentication required",
+        "message": "请先登录",
     }
     assert snapshot() == before
 

@@ -147,7 +147,7 @@ def test_bad_limit_is_a_validation_error(client, limit):
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_input"
-    assert "请求参数有误" in body["message"] and "Invalid" in body["message"]
+    assert body["message"] == "请求参数有误"
     assert body["detail"][0]["loc"][-1] == "limit"
     assert_matches_openapi(client, response, "/api/catalog/items")
 

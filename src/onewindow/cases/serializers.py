@@ -50,31 +50,40 @@ def person(user):
 # --- input -------------------------------------------------------------------------------------
 
 Reason = Annotated[str, Field(max_length=2000)]
+# A reason the law requires (refusal, termination, clock stop, extension): never empty. Blank
+# text (spaces only) is refused by the action, with its own message.
+RequiredReason = Annotated[str, Field(min_length=1, max_length=2000)]
+# A row id in a body: positive and within the database's 64-bit integers (a larger number once
+# overflowed the query, a 500).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class ApplicantIn(Schema):
     kind: ApplicantKind = Field(
         description="申请人类型：citizen 自然人（居民身份证）或 enterprise 法人（统一社会信用代码）。"
     )
-    name: str = Field(max_length=120, description="姓名或单位名称。")
+    name: str = Field(min_length=1, max_length=120, description="姓名或单位名称。")
     id_number: str = Field(
+        min_length=1,
         max_length=30,
         description="自然人为 18 位居民身份证号码，法人为 18 位统一社会信用代码；校验位必须正确。",
     )
-    phone: str = Field(max_length=20, description="接收通知的手机或固定电话。")
+    phone: str = Field(min_length=1, max_length=20, description="接收通知的手机或固定电话。")
     legal_representative: str = Field("", max_length=60, description="法定代表人；法人申请必填。")
     contact_name: str = Field("", max_length=60, description="法人申请的经办联系人。")
     email: str = Field("", max_length=254, description="接收邮件通知的电子邮箱，可为空。")
 
 
 class ProxyIn(Schema):
-    name: str = Field(max_length=60, description="代办人姓名。")
-    id_number: str = Field(max_length=30, description="代办人的 18 位居民身份证号码。")
+    name: str = Field(min_length=1, max_length=60, description="代办人姓名。")
+    id_number: str = Field(
+        min_length=1, max_length=30, description="代办人的 18 位居民身份证号码。"
+    )
     phone: str = Field("", max_length=20, description="代办人电话，可为空。")
 
 
 class MaterialLineIn(Schema):
-    material_id: int = Field(description="事项材料的 id（见事项的材料清单）。")
+    material_id: Id = Field(description="事项材料的 id（见事项的材料清单）。")
     received: bool = Field(description="是否已收取。")
     form: MaterialForm | None = Field(None, description="实际收取的形式；为空时取事项规定的形式。")
     copies: int = Field(1, ge=0, le=99, description="实际收取的份数；0 时取事项规定的份数。")
@@ -87,7 +96,9 @@ class MaterialLineIn(Schema):
 
 
 class IntakeIn(Schema):
-    item_code: str = Field(max_length=64, description="事项编码；按其当前发布版本收件。")
+    item_code: str = Field(
+        min_length=1, max_length=64, description="事项编码；按其当前发布版本收件。"
+    )
     applicant: ApplicantIn = Field(description="申请人。")
     proxy: ProxyIn | None = Field(None, description="代办人；本人办理时为 null。")
     materials: list[MaterialLineIn] = Field(
@@ -107,14 +118,14 @@ class AcceptIn(Schema):
 
 
 class SupplementNoticeIn(Schema):
-    defects: dict[int, Annotated[str, Field(max_length=300)]] = Field(
+    defects: dict[Id, Annotated[str, Field(max_length=300)]] = Field(
         {},
         description="材料 id → 需补正的原因；未收取的必要材料自动列入一次性告知书。",
     )
 
 
 class ReasonIn(Schema):
-    reason: Reason = Field(description="理由，告知申请人。")
+    reason: RequiredReason = Field(description="理由，告知申请人。")
 
 
 class MaterialsIn(Schema):
@@ -124,7 +135,7 @@ class MaterialsIn(Schema):
 
 
 class ToleratedMaterialsIn(Schema):
-    material_ids: list[int] = Field(
+    material_ids: list[Id] = Field(
         min_length=1, max_length=200, description="已补交的容缺材料 id。"
     )
 
@@ -135,6 +146,7 @@ class CollectorIn(Schema):
     )
     name: str = Field("", max_length=60, description="领取人姓名；代领时必填。")
     id_number: str = Field(
+        min_length=1,
         max_length=18,
         description="领取人身份证号码：本人须与申请人证件号码一致；代领人须为有效的居民身份证号码。",
     )
@@ -144,12 +156,14 @@ class CollectorIn(Schema):
 
 
 class CollectIn(Schema):
-    pickup_code: str = Field(max_length=12, description="发给申请人的 6 位领取码。")
+    pickup_code: str = Field(min_length=1, max_length=12, description="发给申请人的 6 位领取码。")
     collector: CollectorIn = Field(description="领取人及其证件。")
 
 
 class PressIn(Schema):
-    message: str = Field(max_length=500, description="督办内容，发送给正在办理的部门。")
+    message: str = Field(
+        min_length=1, max_length=500, description="督办内容，发送给正在办理的部门。"
+    )
 
 
 class ReviewIn(Schema):
@@ -161,13 +175,13 @@ class SpecialProcedureIn(Schema):
     kind: SuspensionKind = Field(
         description="特别程序种类（听证、专家评审、检验检测等，行政许可法第45条）；不能是 supplement。"
     )
-    reason: Reason = Field(description="原因，告知申请人。")
+    reason: RequiredReason = Field(description="原因，告知申请人。")
     expected_end: date | None = Field(None, description="预计结束日期，不早于今天。")
 
 
 class ExtensionIn(Schema):
     days: int = Field(ge=1, le=60, description="申请延长的工作日数；一个部门合计最多 10 个。")
-    reason: Reason = Field(description="延期理由，告知申请人（行政许可法第42条）。")
+    reason: RequiredReason = Field(description="延期理由，告知申请人（行政许可法第42条）。")
 
 
 class ExtensionDecisionIn(Schema):

@@ -27,6 +27,9 @@ from onewindow.core.api_errors import ApiError, ErrorOut
 
 router = Router(tags=["catalog"])
 
+# What encode_cursor makes (URL-safe base64 without padding); stated so that clients know it.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+
 
 class Choice(Schema):
     value: str = Field(description="取值（稳定，供程序使用）。")
@@ -84,6 +87,9 @@ class ItemSummary(Schema):
 
 
 class MaterialOut(Schema):
+    id: int = Field(
+        description="本版本中该材料的 id：收件（POST /api/cases/intakes）时作为 materials[].material_id。"
+    )
     name: str = Field(description="材料名称。")
     requirement: Choice = Field(description="必要、非必要或容缺（受理时可暂缺，出件前补齐）。")
     form: Choice = Field(description="原件、复印件、原件和复印件或电子材料。")
@@ -178,7 +184,12 @@ class ItemFilters(Schema):
     department: str | None = Field(None, max_length=32, description="牵头部门编码。")
     online: bool | None = Field(None, description="true 只看可全程网办的事项，false 只看不可的。")
     construction_stage: ConstructionStage | None = Field(None, description="工程建设审批阶段。")
-    cursor: str | None = Field(None, max_length=400, description="上一页返回的 next_cursor。")
+    cursor: str | None = Field(
+        None,
+        max_length=400,
+        pattern=CURSOR_PATTERN,
+        description="上一页返回的 next_cursor（URL 安全的 base64，不含填充）。",
+    )
     limit: int = Field(
         DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="每页条数，1–100，默认 20。"
     )

@@ -13,6 +13,13 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 
 
+def is_ascii_digits(text):
+    """True for a non-empty string of 0–9 only. str.isdigit() also accepts ², ³ and other
+    Unicode digits that int() then refuses (a ValueError, a 500), so ids and numbers typed by
+    people are checked with this."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class InvalidIdentity(Exception):
     """A number that is not valid: the field, the reason for the reader and a stable code."""
@@ -49,7 +56,7 @@ def validate_resident_id(value, *, field="id_number", today=None):
     number = ric.compact(value or "")
     if len(number) != 18:
         reason = _("居民身份证号码应为 18 位 / ID card number must have 18 characters")
-    elif not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    elif not is_ascii_digits(number[:17]) or not (is_ascii_digits(number[17]) or number[17] == "X"):
         reason = _("居民身份证号码格式错误 / ID card number format is invalid")
     elif number[:2] not in PROVINCES:
         reason = _("居民身份证号码前 6 位地区码无效 / ID card number has an unknown region code")

@@ -4,7 +4,10 @@ over the exact body and a timestamp within the tolerance window.
 
 A refused call (missing or bad signature, stale timestamp, invalid event, unknown tracking
 number) changes nothing, is logged with logging.warning and kept as a RefusedWebhookCall (time,
-remote address, reason, SHA-256 of the body). A replayed event answers 200 and changes nothing.
+remote address, reason, SHA-256 of the body). A body over 64 KiB is refused before its signature
+is checked (413 request_too_large, kept with the digest of its first 64 KiB and its declared size),
+and a NUL character in the event with 400 invalid_characters (core.middleware leaves this view
+alone so that such calls are kept too). A replayed event answers 200 and changes nothing.
 """
 
 import hashlib
@@ -13,11 +16,12 @@ import logging
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from onewindow.cases.errors import CaseActionError
 from onewindow.core import ratelimit
+from onewindow.core.middleware import checks_its_own_input, contains_nul
 from onewindow.core.ratelimit import client_address
 from onewindow.delivery import webhook_signing as signing
 from onewindow.delivery.actions.mail import do_record_tracking_event, tracking_input
@@ -37,7 +41,10 @@ UNAUTHORIZED = {
 }
 
 
-def _refuse(request, body, reason, status, message):
+def _refuse(request, body, reason, status, message, *, code=None, size=None):
+    """Record and log the refused call; answer `code` (the reason by default) in the API's shape.
+    `size` is the body's declared size when only its first bytes were read (and digested)."""
+    size = len(body) if size is None else size
     digest = hashlib.sha256(body).hexdigest()
     address = client_address(request)
     try:
@@ -49,30 +56,54 @@ def _refuse(request, body, reason, status, message):
     else:
         kept = True
         RefusedWebhookCall.objects.create(
-            remote_address=address, reason=reason, body_sha256=digest, body_size=len(body)
+            remote_address=address, reason=reason, body_sha256=digest, body_size=size
         )
     logger.warning(
         "courier webhook refused: %s from %s (body sha256 %s, %s bytes)%s",
         reason,
         address,
         digest,
-        len(body),
+        size,
         "" if kept else " (not kept: too many refusals from this address)",
     )
     return JsonResponse(
-        {"code": reason, "message": message},
+        {"code": code or reason, "message": str(message)},
         status=status,
         json_dumps_params={"ensure_ascii": False},
     )
 
 
+def _declared_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @csrf_exempt
-@require_POST
+@checks_its_own_input
 def courier_webhook(request):
-    body = request.body[: MAX_BODY_BYTES + 1]
-    if len(body) > MAX_BODY_BYTES:
+    if request.method != "POST":
+        response = JsonResponse(
+            {"code": "method_not_allowed", "message": _("不支持此请求方法")},
+            status=405,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Allow"] = "POST"
+        return response
+    # Read at most one byte past the limit from the stream: request.body would refuse a body over
+    # Django's DATA_UPLOAD_MAX_MEMORY_SIZE with an HTML 400 before the call could be recorded.
+    body = request.read(MAX_BODY_BYTES + 1)
+    if len(body) > MAX_BODY_BYTES or _declared_length(request) > MAX_BODY_BYTES:
         return _refuse(
-            request, body, WebhookRefusal.INVALID_EVENT, 413, "内容过大 / Request body too large"
+            request,
+            body[:MAX_BODY_BYTES],
+            WebhookRefusal.INVALID_EVENT,
+            413,
+            _("请求内容超过大小上限"),
+            code="request_too_large",
+            # The column is a 32-bit integer; a lying Content-Length must not overflow it.
+            size=min(max(len(body), _declared_length(request)), 2**31 - 1),
         )
     reason = signing.refusal(
         settings.ONEWINDOW_COURIER_WEBHOOK_SECRET,
@@ -88,6 +119,15 @@ def courier_webhook(request):
     except ValueError:
         return _refuse(
             request, body, WebhookRefusal.INVALID_EVENT, 422, "内容不是 JSON / Body is not JSON"
+        )
+    if contains_nul(payload):
+        return _refuse(
+            request,
+            body,
+            WebhookRefusal.INVALID_EVENT,
+            400,
+            _("输入中含有不允许的字符（NUL）"),
+            code="invalid_characters",
         )
     try:
         event, created = do_record_tracking_event(tracking_input(payload))

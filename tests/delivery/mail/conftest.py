@@ -1,7 +1,11 @@
 """Delivery personas and helpers: an item that may be mailed, a case accepted for it, deciding
 it through the real review, a valid Huizhou address, and the courier simulator on loopback."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from onewindow.cases.actions import (
@@ -26,6 +30,18 @@ ADDRESS = {
 }
 WEBHOOK_SECRET = "test-webhook-secret"
 COURIER_KEY = "test-courier-key"
+
+
+# Tracking events in these tests happen in early December 2026; the webhook refuses events more
+# than a year old or a day ahead (delivery.actions.mail), so the tests run a little after them.
+COURIER_NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def courier_clock():
+    """The clock at COURIER_NOW, ticking, for tests whose tracking events have fixed dates."""
+    with time_machine.travel(COURIER_NOW, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from onewindow.delivery.models import Delivery, MailAddress
 from tests.delivery.mail.conftest import ADDRESS
 from tests.openapi import ApiClient
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("courier_clock")]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import time
+from datetime import datetime
 
 import pytest
 from django.core.cache import cache
@@ -27,7 +28,7 @@ from onewindow.delivery.models import (
 from onewindow.delivery.webhook_signing import sign
 from tests.delivery.mail.conftest import ADDRESS, WEBHOOK_SECRET
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("courier_clock")]
 
 WEBHOOK = "/api/delivery/courier/webhook"
 TRACKING_NUMBER = "EMS1234567890CN"
@@ -187,6 +188,49 @@ def test_an_event_with_an_unknown_code_is_refused(client, shipment):
         "invalid_event",
         "未知的事件类型：teleported / Unknown event code: teleported",
     )
+    nothing_changed(shipment)
+
+
+EVENT_TIME_MESSAGE = "occurred_at 超出允许的时间范围：不早于一年前，不晚于一天后"
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "9999-12-31T23:59:59+08:00",
+        "9999-12-31T23:59:59-12:00",  # past the end of the calendar in UTC
+        "0001-01-01T00:00:00+14:00",
+        "2026-12-05T10:00:01+08:00",  # a day and a second ahead of COURIER_NOW
+        "2025-12-01T09:59:59+08:00",  # a year and a day behind
+    ],
+)
+def test_an_event_time_outside_a_sane_window_is_refused(client, shipment, occurred_at):
+    response = post(client, event(occurred_at=occurred_at))
+
+    assert_refused(response, 422, "invalid_event", EVENT_TIME_MESSAGE)
+    nothing_changed(shipment)
+
+
+@pytest.mark.parametrize("occurred_at", ["2026-12-04T09:59:00+08:00", "2025-12-03T10:01:00+08:00"])
+def test_an_event_time_just_inside_the_window_is_stored(client, shipment, occurred_at):
+    response = post(client, event(occurred_at=occurred_at))
+
+    assert response.status_code == 200
+    assert TrackingEvent.objects.get().occurred_at == datetime.fromisoformat(occurred_at)
+
+
+def test_an_oversized_body_is_refused_and_kept_as_a_refused_call(client, shipment, settings):
+    # Over Django's own request body limit as well, which used to answer an HTML 400 first.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 70 * 1024
+    body = json.dumps(event(description="x" * 100 * 1024)).encode()
+
+    response = post(client, None, body=body)
+
+    assert response.status_code == 413
+    assert response.json() == {"code": "request_too_large", "message": "请求内容超过大小上限"}
+    refusal = RefusedWebhookCall.objects.get()
+    assert refusal.reason == "invalid_event" and refusal.body_size == len(body)
+    assert refusal.body_sha256 == hashlib.sha256(body[: 64 * 1024]).hexdigest()
     nothing_changed(shipment)
 
 

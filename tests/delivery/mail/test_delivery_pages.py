@@ -1,6 +1,8 @@
 """The delivery choice on the window's case page, and the tracking of a mailed result on the
 case page and the public progress page."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.cache import cache
 
@@ -11,11 +13,11 @@ from onewindow.delivery.actions.mail import (
     do_record_tracking_event,
     tracking_input,
 )
-from onewindow.delivery.models import Delivery, MailAddress
+from onewindow.delivery.models import Delivery, MailAddress, TrackingEvent
 from tests.cases.conftest import CITIZEN_ID
 from tests.delivery.mail.conftest import ADDRESS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("courier_clock")]
 
 
 @pytest.fixture
@@ -129,3 +131,25 @@ def test_the_public_progress_page_shows_the_tracking_but_not_the_address(client,
     assert "结果已寄出" in now and "待领取" not in now
     assert "淡水街道" not in page and "516211" not in page and "13800138000" not in page
     cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (datetime(9999, 12, 31, 23, 0, tzinfo=UTC), "9999-12-31 23:00"),
+        (datetime(1, 1, 1, 0, 0, tzinfo=UTC), "0001-01-01 "),
+    ],
+)
+def test_pages_render_a_stored_event_time_at_the_edge_of_the_calendar(
+    at_window, client, mailed_case, stored, shown
+):
+    # Stored before the webhook refused such times: in Shanghai 9999-12-31 23:00 UTC is past the
+    # calendar's end, which used to break the case page for every clerk (OverflowError).
+    TrackingEvent.objects.update(occurred_at=stored)
+
+    page = at_window.get(case_page(mailed_case))
+
+    assert page.status_code == 200 and shown in page.content.decode()
+    cache.clear()
+    progress = client.post("/progress/", {"number": mailed_case.number, "secret": CITIZEN_ID[-4:]})
+    assert progress.status_code == 200 and shown in progress.content.decode()

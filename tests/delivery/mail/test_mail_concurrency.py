@@ -23,6 +23,7 @@ from tests.delivery.mail.conftest import ADDRESS
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("courier_clock"),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs concurrent transactions (run with DATABASE_URL set to PostgreSQL)",

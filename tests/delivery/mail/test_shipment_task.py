@@ -19,7 +19,7 @@ from onewindow.delivery.tasks import create_shipment
 from tests.delivery.mail.conftest import ADDRESS, run_tasks
 from tests.servers import RecordingHTTPServer
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("courier_clock")]
 
 TASK = "onewindow.delivery.tasks.create_shipment"
 

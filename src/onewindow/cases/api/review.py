@@ -83,7 +83,12 @@ class InboxFilters(Schema):
         pattern=r"^(due_date|-due_date|opened_on|number)$",
         description="排序：due_date 到期早者在前（默认）、-due_date、opened_on、number。",
     )
-    cursor: str | None = Field(None, max_length=400, description="上一页返回的 next_cursor。")
+    cursor: str | None = Field(
+        None,
+        max_length=400,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="上一页返回的 next_cursor（URL 安全的 base64，不含填充）。",
+    )
     limit: int = Field(
         INBOX_PAGE_SIZE, ge=1, le=INBOX_MAX_PAGE_SIZE, description="每页条数，1–100，默认 20。"
     )

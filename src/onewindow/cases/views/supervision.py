@@ -48,6 +48,7 @@ from onewindow.cases.views.common import (
 )
 from onewindow.catalog.models import Department
 from onewindow.core import workdays
+from onewindow.core.identity import is_ascii_digits
 from onewindow.core.models import AuditEntry
 from onewindow.delivery import queries as delivery_queries
 
@@ -270,7 +271,7 @@ def notifications(request):
 def notifications_read(request):
     """Mark one notification (`id`) or all of the user's unread ones as read, for this user only."""
     note_id = request.POST.get("id", "")
-    if note_id and not note_id.isdigit():
+    if note_id and not is_ascii_digits(note_id):
         raise Http404
     try:
         if note_id:

@@ -59,7 +59,7 @@ from onewindow.cases.queries import (
 from onewindow.catalog.constants import MaterialForm
 from onewindow.catalog.queries import published_items, search_items
 from onewindow.core import workdays
-from onewindow.core.identity import mask_id
+from onewindow.core.identity import is_ascii_digits, mask_id
 from onewindow.core.ratelimit import client_address
 from onewindow.delivery import pages as delivery_pages
 from onewindow.delivery.actions.choice import do_choose_delivery
@@ -88,7 +88,7 @@ def clerk_required(view):
 
 
 def _chosen_item(item_id):
-    if not item_id or not str(item_id).isdigit():
+    if not item_id or not is_ascii_digits(str(item_id)):
         return None
     return published_items().filter(pk=item_id).first()
 

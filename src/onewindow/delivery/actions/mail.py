@@ -8,10 +8,11 @@ Tracking events arrive through the webhook, each stored once by its event id.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions.common import record
 from onewindow.cases.constants import CaseState
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 # Who signed for it, as the case records a collection.
 SIGNED_FOR_BY_MAIL = "EMS 签收"
+# A tracking event happens now and is posted within minutes. One more than a day ahead comes from
+# a broken clock or time zone; one more than a year old belongs to no parcel we still track. Such
+# times are refused rather than stored (a year-9999 event once broke every clerk's case page).
+EVENT_AT_MOST_AHEAD = timedelta(days=1)
+EVENT_AT_MOST_BEHIND = timedelta(days=366)
 
 
 def ship_after_commit(delivery):
@@ -159,7 +165,15 @@ def tracking_input(payload):
             "occurred_at 应为 ISO 8601 时间 / occurred_at must be an ISO 8601 time"
         ) from None
     if timezone.is_naive(occurred_at):
-        occurred_at = timezone.make_aware(occurred_at)
+        try:
+            occurred_at = timezone.make_aware(occurred_at)
+        except (OverflowError, ValueError):
+            occurred_at = None
+    now = timezone.now()
+    if occurred_at is None or not (
+        now - EVENT_AT_MOST_BEHIND <= occurred_at <= now + EVENT_AT_MOST_AHEAD
+    ):
+        raise invalid_event(_("occurred_at 超出允许的时间范围：不早于一年前，不晚于一天后"))
     return TrackingInput(
         code=code,
         occurred_at=occurred_at,

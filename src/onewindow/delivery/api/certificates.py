@@ -32,7 +32,9 @@ class PublicKeyOut(Schema):
 
 
 class VerifyIn(Schema):
-    number: str = Field(max_length=48, description="证照编号，例如 SCJGJ-2026-000017。")
+    number: str = Field(
+        min_length=1, max_length=48, description="证照编号，例如 SCJGJ-2026-000017。"
+    )
     holder_name: str = Field("", max_length=120, description="持证人姓名或单位名称。")
     code: str = Field("", max_length=32, description="证照上的验证码（二维码携带），可代替姓名。")
 

@@ -2,6 +2,7 @@
 and the kiosk of a locker (public: the applicant types the code at the cabinet)."""
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Router, Schema, Status
 
@@ -18,9 +19,13 @@ kiosk_router = Router(tags=["kiosk"])
 
 
 class DepositIn(Schema):
-    locker: str = Field(max_length=40, description="取件柜编号（Locker.code）。")
-    size: str | None = Field(None, description="材料尺寸 S、M 或 L；取该尺寸或更大的空闲格口。")
-    compartment: int | None = Field(None, description="指定格口号；不填则自动分配。")
+    locker: str = Field(min_length=1, max_length=40, description="取件柜编号（Locker.code）。")
+    size: Literal["S", "M", "L"] | None = Field(
+        None, description="材料尺寸 S、M 或 L；取该尺寸或更大的空闲格口。"
+    )
+    compartment: int | None = Field(
+        None, ge=1, le=32767, description="指定格口号；不填则自动分配。"
+    )
 
 
 class DepositOut(Schema):
@@ -47,7 +52,7 @@ class LockerOut(Schema):
 
 
 class KioskCodeIn(Schema):
-    code: str = Field(max_length=12, description="短信中的 6 位取件码。")
+    code: str = Field(min_length=1, max_length=12, description="短信中的 6 位取件码。")
 
 
 class KioskOpenOut(Schema):
