@@ -18,6 +18,7 @@ from onewindow.cases.errors import CaseActionError
 from onewindow.cases.uploads import check_upload
 from onewindow.catalog.constants import MaterialForm, Requirement
 from onewindow.core import workdays
+from onewindow.core.identity import compact_identity
 
 
 def _text(max_length, *, required=True, **attrs):
@@ -52,7 +53,8 @@ class ApplicantForm(forms.Form):
         data = super().clean()
         for name in ("applicant_id_number", "proxy_id_number"):
             if data.get(name):
-                data[name] = data[name].replace(" ", "").upper()
+                # As the action will store it (core.identity), so a form shown again agrees.
+                data[name] = compact_identity(data[name])
         return data
 
     @property

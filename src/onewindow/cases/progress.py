@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.queries import find_for_progress
 from onewindow.core import ratelimit
+from onewindow.core.identity import compact_identity
 
 LOOKUP_WINDOW_SECONDS = 60
 NUMBER_WINDOW_SECONDS = 24 * 3600
@@ -35,7 +36,8 @@ class NumberLimited(ratelimit.RateLimited):
 
 
 def _number_key(number):
-    return (number or "").strip().upper()
+    # The same number however it was typed (full-width, spaced): one counter, as in the query.
+    return compact_identity(number)
 
 
 def _known_key(number_key, client):

@@ -18,7 +18,7 @@ from onewindow.cases.constants import (
 from onewindow.cases.models import Case, Notification, NotificationRead, ReviewTask
 from onewindow.cases.permissions import sees_full_identity
 from onewindow.core import workdays
-from onewindow.core.identity import mask_email, mask_id, mask_phone
+from onewindow.core.identity import compact_identity, mask_email, mask_id, mask_phone
 from onewindow.core.models import AuditEntry
 
 
@@ -221,8 +221,9 @@ def find_for_progress(number, secret):
     `secret` is the last 4 characters of the applicant's ID number or of the phone number; a wrong
     secret answers exactly like an unknown number. Index: the unique index on number.
     """
-    number = (number or "").strip()
-    secret = (secret or "").strip().upper()
+    # Typed with a Chinese input method, both may come full-width (１２３Ｘ): core.identity.
+    number = compact_identity(number)
+    secret = compact_identity(secret)
     if len(secret) != 4 or not number:
         return None
     case = (

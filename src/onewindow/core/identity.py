@@ -10,7 +10,44 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
-PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+# [0-9], not \d: \d also takes other scripts' digits (١٣٨…), which no SMS gateway would dial.
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
+
+# What a Chinese input method types in full-width mode: the digits and Latin letters of the
+# full-width block (U+FF10–FF19, U+FF21–FF3A, U+FF41–FF5A), the ideographic space (U+3000) and the
+# full-width hyphen (U+FF0D). They are the same characters as their ASCII forms, so they are
+# folded before numbers are checked and stored. Only these, not NFKC: NFKC also makes ² a 2 and
+# ① a 1, and numbers typed with such characters or other scripts' digits (٣) stay refused.
+HALF_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "\u3000": " ",
+        "\uff0d": "-",
+    }
+)
+# Upper case for ASCII letters only: str.upper() turns "ı" into "I" and "ﬀ" into "FF", which
+# would let a non-ASCII character pass as a letter of a credit code.
+ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def to_half_width(value):
+    """`value` with full-width digits, letters, space and hyphen made ASCII; nothing else."""
+    return (value or "").translate(HALF_WIDTH)
+
+
+def compact_identity(value):
+    """An ID number, credit code or the progress query's secret as typed, made comparable:
+    half-width, without the spaces and hyphens typed between groups, ASCII letters in upper case
+    (the final x of an ID number). Whether it is valid is for the validators to say."""
+    return re.sub(r"[\s-]", "", to_half_width(value)).translate(ASCII_UPPER)
+
+
+def compact_phone(value):
+    """A phone number as typed, half-width, without the spaces and hyphens between groups."""
+    return re.sub(r"[\s-]", "", to_half_width(value))
 
 
 def is_ascii_digits(text):
@@ -53,7 +90,7 @@ def validate_resident_id(value, *, field="id_number", today=None):
     merged or renamed (440102 东山区 was abolished in 2005; python-stdnum's table does not know
     441303 惠阳区 at all), so only the province prefix, the birth date and the check digit decide.
     """
-    number = ric.compact(value or "")
+    number = compact_identity(value)
     if len(number) != 18:
         reason = _("居民身份证号码应为 18 位 / ID card number must have 18 characters")
     elif not is_ascii_digits(number[:17]) or not (is_ascii_digits(number[17]) or number[17] == "X"):
@@ -82,8 +119,12 @@ def validate_resident_id(value, *, field="id_number", today=None):
 
 def validate_credit_code(value, *, field="id_number"):
     """The normalised 18-character unified social credit code, or InvalidIdentity."""
+    number = compact_identity(value)
     try:
-        return uscc.validate(value or "")
+        if not number.isascii():
+            # Before python-stdnum, whose own clean-up upper-cases and maps other characters.
+            raise (InvalidLength if len(number) != 18 else InvalidFormat)()
+        return uscc.validate(number)
     except InvalidLength:
         reason = _("统一社会信用代码应为 18 位 / Credit code must have 18 characters")
     except InvalidChecksum:
@@ -94,10 +135,15 @@ def validate_credit_code(value, *, field="id_number"):
 
 
 def validate_phone(value, *, field="phone"):
-    compact = re.sub(r"[\s]", "", value or "")
-    if not PHONE.match(compact):
-        raise InvalidIdentity(field, _("电话号码格式错误 / Phone number is invalid"))
-    return compact
+    """A mobile number as 11 ASCII digits (spaces and hyphens between groups dropped), or a
+    landline with its area code (the one hyphen after it kept, as typed), or InvalidIdentity."""
+    mobile = compact_phone(value)
+    if MOBILE.fullmatch(mobile):
+        return mobile
+    landline = re.sub(r"\s", "", to_half_width(value))
+    if LANDLINE.fullmatch(landline):
+        return landline
+    raise InvalidIdentity(field, _("电话号码格式错误 / Phone number is invalid"))
 
 
 def mask_id(value):

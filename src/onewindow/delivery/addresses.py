@@ -18,11 +18,11 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy
 
 from onewindow.cases.errors import CaseActionError
+from onewindow.core.identity import MOBILE, compact_phone, to_half_width
 from onewindow.core.text import InvalidText, clean_name, clean_text
 
 REGIONS_FILE = Path(__file__).parent / "data" / "regions.json"
-MOBILE = re.compile(r"1[3-9]\d{9}")
-POSTCODE = re.compile(r"\d{6}")
+POSTCODE = re.compile(r"[0-9]{6}")
 FIELDS = ("recipient_name", "phone", "province", "city", "district", "street", "postcode")
 MAX_LENGTHS = {"recipient_name": 60, "street": 200}
 PROVINCE_SUFFIXES = ("省", "市", "壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区")
@@ -157,7 +157,10 @@ def clean_address(data):
             bad(name, refused.message, refused.code)
             checked = ""
         values[name] = re.sub(r"\s+", " ", checked)
-    values["phone"] = values["phone"].replace(" ", "").replace("-", "")
+    # Stored as ASCII (core.identity): a full-width number would not be dialled by the courier's
+    # system, nor match the applicant's phone.
+    values["phone"] = compact_phone(values["phone"])
+    values["postcode"] = to_half_width(values["postcode"]).replace(" ", "")
 
     refused = {field for field, _message, _code in errors}
     for field, message in MISSING.items():

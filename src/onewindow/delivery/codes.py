@@ -11,9 +11,9 @@ import secrets
 
 from django.utils.crypto import salted_hmac
 
+from onewindow.core.identity import to_half_width
+
 CODE = re.compile(r"^[0-9]{6}$")
-# Full-width digits (０-９), as a Chinese input method types them, are the same digits.
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def new_code():
@@ -31,8 +31,9 @@ def matches(stored_hash, scope, code):
 
 
 def normalise(code):
-    """The typed code without spaces (the ideographic one too), full-width digits made ASCII, or
+    """The typed code without spaces (the ideographic one too), full-width digits made ASCII
+    (core.identity, as the input method types them), or
     None when it is not six digits 0-9 (other scripts' digits are a format error, not a wrong
     code: `\\d` would take them and the code would never match)."""
-    code = re.sub(r"\s", "", (code or "").translate(FULL_WIDTH_DIGITS))
+    code = re.sub(r"\s", "", to_half_width(code))
     return code if CODE.match(code) else None

@@ -32,7 +32,12 @@ from onewindow.catalog.constants import DepartmentKind
 from onewindow.catalog.models import Department
 from onewindow.core import audit
 from onewindow.core.batch import Batch, CheckFailed, Sql
-from onewindow.core.identity import InvalidIdentity, mask_id, validate_resident_id
+from onewindow.core.identity import (
+    InvalidIdentity,
+    compact_identity,
+    mask_id,
+    validate_resident_id,
+)
 from onewindow.core.text import InvalidText, clean_name, clean_text
 from onewindow.delivery import codes
 from onewindow.delivery.constants import CollectorKind, DeliveryState, VisitKind
@@ -105,7 +110,7 @@ def _check_collector(collector):
     except InvalidText as error:
         raise invalid_value(error) from None
     if collector.kind == CollectorKind.APPLICANT:
-        typed = (collector.id_number or "").strip().upper().replace(" ", "")
+        typed = compact_identity(collector.id_number)
         if not typed:
             raise invalid_input(
                 "collector.id_number",
