@@ -66,9 +66,14 @@ class ApplicantIn(Schema):
     id_number: str = Field(
         min_length=1,
         max_length=30,
-        description="自然人为 18 位居民身份证号码，法人为 18 位统一社会信用代码；校验位必须正确。",
+        description="自然人为 18 位居民身份证号码，法人为 18 位统一社会信用代码；校验位必须正确。"
+        "全角数字和字母按半角处理，存储为半角。",
     )
-    phone: str = Field(min_length=1, max_length=20, description="接收通知的手机或固定电话。")
+    phone: str = Field(
+        min_length=1,
+        max_length=20,
+        description="接收通知的手机或固定电话。全角数字按半角处理，手机号码中的空格和连字符去掉。",
+    )
     legal_representative: str = Field("", max_length=60, description="法定代表人；法人申请必填。")
     contact_name: str = Field("", max_length=60, description="法人申请的经办联系人。")
     email: str = Field("", max_length=254, description="接收邮件通知的电子邮箱，可为空。")
@@ -77,9 +82,11 @@ class ApplicantIn(Schema):
 class ProxyIn(Schema):
     name: str = Field(min_length=1, max_length=60, description="代办人姓名。")
     id_number: str = Field(
-        min_length=1, max_length=30, description="代办人的 18 位居民身份证号码。"
+        min_length=1,
+        max_length=30,
+        description="代办人的 18 位居民身份证号码（全角按半角处理）。",
     )
-    phone: str = Field("", max_length=20, description="代办人电话，可为空。")
+    phone: str = Field("", max_length=20, description="代办人电话，可为空（全角按半角处理）。")
 
 
 class MaterialLineIn(Schema):
@@ -148,7 +155,8 @@ class CollectorIn(Schema):
     id_number: str = Field(
         min_length=1,
         max_length=18,
-        description="领取人身份证号码：本人须与申请人证件号码一致；代领人须为有效的居民身份证号码。",
+        description="领取人身份证号码：本人须与申请人证件号码一致；代领人须为有效的居民身份证号码。"
+        "全角数字和字母按半角处理。",
     )
     authorisation_reference: str = Field(
         "", max_length=100, description="代领时申请人授权委托书的编号或说明（代领必填）。"

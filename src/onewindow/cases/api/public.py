@@ -38,7 +38,9 @@ def progress(
     request,
     response: HttpResponse,
     number: str = Query("", max_length=40, description="办件编号。"),
-    secret: str = Query("", max_length=20, description="申请人证件号码或手机号码的后 4 位。"),
+    secret: str = Query(
+        "", max_length=20, description="申请人证件号码或手机号码的后 4 位（全角按半角处理）。"
+    ),
 ):
     try:
         case = progress_guard.look_up(request, number, secret)

@@ -22,7 +22,11 @@ router = Router(tags=["delivery"], auth=API_AUTH)
 
 class MailAddressIn(Schema):
     recipient_name: str = Field("", max_length=200, description="收件人姓名（不超过 60 字）。")
-    phone: str = Field("", max_length=40, description="收件人手机号码：11 位，1 开头，第二位 3–9。")
+    phone: str = Field(
+        "",
+        max_length=40,
+        description="收件人手机号码：11 位，1 开头，第二位 3–9；全角数字按半角处理。",
+    )
     province: str = Field("", max_length=40, description="省级行政区，如 广东省（可写简称 广东）。")
     city: str = Field("", max_length=40, description="地级行政区，如 惠州市。")
     district: str = Field("", max_length=40, description="区县，如 惠阳区。")
