@@ -1,5 +1,7 @@
 """Identity numbers: resident ID cards (GB 11643, 居民身份证) and unified social credit codes
-(GB 32100, 统一社会信用代码), validated with python-stdnum; masking for display and logs."""
+(GB 32100, 统一社会信用代码), validated with python-stdnum, and phone numbers; masking for display
+and logs. The one place where such numbers as people type them (full-width, in groups) are made
+the ASCII form that is stored and compared: every form and API field goes through here."""
 
 import re
 from dataclasses import dataclass
