@@ -154,7 +154,7 @@ class CollectorIn(Schema):
     name: str = Field("", max_length=60, description="领取人姓名；代领时必填。")
     id_number: str = Field(
         min_length=1,
-        max_length=18,
+        max_length=30,
         description="领取人身份证号码：本人须与申请人证件号码一致；代领人须为有效的居民身份证号码。"
         "全角数字和字母按半角处理。",
     )

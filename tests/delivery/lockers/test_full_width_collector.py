@@ -35,14 +35,22 @@ def collect(client, clerk, case, collector):
     )
 
 
-def test_the_applicant_collects_with_a_full_width_id(client, clerk, issued):
+@pytest.mark.parametrize(
+    "typed",
+    [
+        full_width(CITIZEN_ID.lower()),
+        "１１０１０５ １９４９１２３１ ００２ｘ",
+        "110105-19491231-002x",
+    ],
+)
+def test_the_applicant_collects_with_a_full_width_id(client, clerk, issued, typed):
     case = issued()
 
     response = collect(
         client,
         clerk,
         case,
-        {"kind": "applicant", "name": "", "id_number": full_width(CITIZEN_ID.lower())},
+        {"kind": "applicant", "name": "", "id_number": typed},
     )
 
     assert response.status_code == 200, response.json()
@@ -77,7 +85,7 @@ def test_the_window_form_takes_a_full_width_id(client, clerk, issued):
         "pickup_code": full_width(sent_code(case)),
         "collector_kind": "proxy",
         "collector_name": "王芳",
-        "collector_id_number": full_width(PROXY_ID),
+        "collector_id_number": "４４０１０３\u3000１９９００３０７\u3000８２７４",
         "authorisation_scan": SimpleUploadedFile("委托书.pdf", scans.pdf()),
     }
 
