@@ -158,7 +158,7 @@ def test_a_missing_signature_is_refused(client, shipment):
 def test_a_refusal_is_in_the_callers_language(client, shipment):
     response = post(client, event(), signature="", **{"Accept-Language": "en"})
 
-    assert_refused(response, 401, "missing_signature", "Missing signature")
+    assert_refused(response, 401, "missing_signature", "Signature missing")
     nothing_changed(shipment)
 
 
