@@ -315,7 +315,7 @@ class ToleratedForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["material_ids"].choices = [(row.material_id, str(row)) for row in rows]
-        self.fields["material_ids"].error_messages["required"] = _(_("请勾选已补齐的容缺材料"))
+        self.fields["material_ids"].error_messages["required"] = _("请勾选已补齐的容缺材料")
 
 
 class _NoEchoInput(forms.TextInput):
