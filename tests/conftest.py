@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from onewindow.core import testclock, workdays
 from tests.factories import DepartmentFactory
@@ -12,6 +13,9 @@ testclock.start_from_environment()
 def _chinese_first(settings):
     # Pages are Chinese first; tests that check English ask for it explicitly.
     settings.LANGUAGE_CODE = "zh-hans"
+    yield
+    # A request through LocaleMiddleware leaves its language active on the thread.
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -129,7 +129,7 @@ def test_an_invalid_id_number_is_refused_naming_the_field(api, joint_item):
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_input"
-    assert body["message"] == "居民身份证号码校验位错误 / ID card number check digit is wrong"
+    assert body["message"] == "居民身份证号码校验位错误"
     assert [error["loc"] for error in body["detail"]] == [["applicant.id_number"]]
     assert Case.objects.count() == 0
 
@@ -151,8 +151,12 @@ def test_an_invalid_credit_code_is_refused_naming_the_field(api, joint_item):
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_input"
-    assert "统一社会信用代码" in body["message"] and "Credit code" in body["message"]
+    assert body["message"] == "统一社会信用代码校验位错误"
     assert body["detail"][0]["loc"] == ["applicant.id_number"]
+    assert Case.objects.count() == 0
+    english = api.post(INTAKES, payload, **{"Accept-Language": "en"})
+    assert english.status_code == 422
+    assert english.json()["message"] == "Credit code check character is wrong"
     assert Case.objects.count() == 0
 
 
@@ -219,7 +223,9 @@ def test_accept_with_a_required_material_missing_lists_it(api, receive, joint_it
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "materials_missing"
-    assert "营业执照" in body["message"] and "Required materials are missing" in body["message"]
+    assert body["message"] == "缺少必要材料，不能受理：营业执照"
+    english = api.post(f"/api/cases/{case.pk}/accept", **{"Accept-Language": "en"})
+    assert english.json()["message"] == "Required materials are missing: 营业执照"
     assert body["detail"] == [
         {
             "type": "missing",
@@ -251,7 +257,7 @@ def test_an_unknown_case_is_not_found(api):
     response = api.post("/api/cases/999999/accept")
 
     assert response.status_code == 404
-    assert response.json() == {"code": "not_found", "message": "办件不存在 / Case not found"}
+    assert response.json() == {"code": "not_found", "message": "办件不存在"}
 
 
 # --- one-time notice, checklist updates, not accepted --------------------------------------------

@@ -99,7 +99,7 @@ def test_a_wrong_secret_answers_exactly_like_an_unknown_number(api, reviewed_cas
 
     assert wrong.status_code == unknown.status_code == short.status_code == empty.status_code == 404
     assert wrong.content == unknown.content == short.content == empty.content
-    assert wrong.json() == {"code": "not_found", "message": "办件不存在 / Case not found"}
+    assert wrong.json() == {"code": "not_found", "message": "办件不存在"}
     assert wrong.headers.keys() == unknown.headers.keys()
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from onewindow.cases.actions import (
     ApplicantInput,
@@ -42,21 +43,30 @@ def test_the_case_pins_the_item_version_it_was_accepted_under(accepted_case, joi
 
 
 @pytest.mark.parametrize(
-    ("id_number", "message"),
+    ("id_number", "message", "english"),
     [
-        ("110105194912310021", "校验位错误"),
-        ("11010519491231", "应为 18 位"),
-        ("110105194913320026", "出生日期无效"),
+        ("110105194912310021", "居民身份证号码校验位错误", "ID card number check digit is wrong"),
+        ("11010519491231", "居民身份证号码应为 18 位", "ID card number must have 18 characters"),
+        (
+            "110105194913320026",
+            "居民身份证号码中的出生日期无效",
+            "ID card number has an invalid birth date",
+        ),
     ],
 )
-def test_an_invalid_id_number_is_refused_and_nothing_is_written(receive, id_number, message):
+def test_an_invalid_id_number_is_refused_and_nothing_is_written(
+    receive, id_number, message, english
+):
     bad = ApplicantInput(kind="citizen", name="李明", id_number=id_number, phone="13800138000")
 
     with pytest.raises(CaseActionError) as caught:
         receive(applicant=bad)
+    with translation.override("en"), pytest.raises(CaseActionError) as caught_in_english:
+        receive(applicant=bad)
 
     assert caught.value.status == 422 and caught.value.code == "invalid_input"
-    assert message in caught.value.message and "ID card" in caught.value.message
+    assert caught.value.message == message
+    assert caught_in_english.value.message == english
     assert caught.value.detail[0]["loc"] == ["applicant.id_number"]
     assert not Case.objects.exists()
 
@@ -271,7 +281,10 @@ def test_acceptance_stops_when_the_days_case_numbers_are_used_up(receive, clerk)
         do_accept_case(intake, acting_user=clerk)
 
     assert (refused.value.code, refused.value.status) == ("numbers_exhausted", 503)
-    assert "Today's case numbers are used up" in refused.value.message
+    assert refused.value.message == "今日办件编号已用完，请联系系统管理员"
+    with translation.override("en"), pytest.raises(CaseActionError) as refused:
+        do_accept_case(intake, acting_user=clerk)
+    assert refused.value.message == "Today's case numbers are used up: call the administrator"
     intake.refresh_from_db()
     assert intake.state == CaseState.SUBMITTED and intake.number is None
     assert NumberSequence.objects.get(key=key).last_value == 999_999

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from onewindow.cases import queries
 from onewindow.cases.actions import do_mark_all_notifications_read, do_mark_notification_read
@@ -93,8 +94,12 @@ def test_a_reviewer_of_another_department_cannot_mark_a_department_notice_read(
         do_mark_notification_read(pressed, acting_user=reviewer_fire)
     assert refused.value.status == 403
     assert refused.value.code == "forbidden"
-    assert "不是发给您" in refused.value.message
-    assert "not addressed to you" in refused.value.message
+    assert refused.value.message == "这条通知不是发给您或您所在部门的"
+    with translation.override("en"), pytest.raises(CaseActionError) as refused:
+        do_mark_notification_read(pressed, acting_user=reviewer_fire)
+    assert refused.value.message == (
+        "This notification is not addressed to you or to your department"
+    )
 
     client.force_login(reviewer_fire)
     response = client.post(reverse("cases:notifications_read"), {"id": pressed.pk})

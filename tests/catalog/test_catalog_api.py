@@ -165,8 +165,10 @@ def test_bad_cursor_is_a_400_with_a_code(client, licence):
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid_cursor"
-    assert "游标" in body["message"] and "cursor" in body["message"]
+    assert body["message"] == "分页游标无效，请从第一页开始"
     assert_matches_openapi(client, response, "/api/catalog/items")
+    english = client.get(ITEMS, {"cursor": "not-a-cursor"}, headers={"Accept-Language": "en"})
+    assert english.json()["message"] == "Invalid cursor, start from the first page"
 
 
 def test_list_needs_one_query_and_never_counts(client, django_assert_max_num_queries):
@@ -232,9 +234,18 @@ def test_missing_or_unpublished_item_is_a_404_json_error(client, code):
     assert response.status_code == 404
     assert response.json() == {
         "code": "item_not_found",
-        "message": "事项不存在 / Service item not found",
+        "message": "事项不存在",
     }
     assert_matches_openapi(client, response, "/api/catalog/items/{code}")
+
+
+def test_a_missing_item_is_refused_in_the_readers_language(client):
+    english = client.get(f"{ITEMS}/441303-NOPE", headers={"Accept-Language": "en"})
+    chinese = client.get(f"{ITEMS}/441303-NOPE")
+
+    assert english.status_code == chinese.status_code == 404
+    assert english.json() == {"code": "item_not_found", "message": "Service item not found"}
+    assert chinese.json() == {"code": "item_not_found", "message": "事项不存在"}
 
 
 def test_openapi_documents_the_query_parameters(client):

@@ -4,6 +4,7 @@ Endpoints take `auth=API_AUTH`. The token is tried first: a call carrying a vali
 CSRF token. Without one, the session is used with ninja's CSRF check, as for any cookie auth.
 """
 
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security.session import SessionAuth
@@ -42,7 +43,7 @@ class StaffSessionAuth(SessionAuth):
             raise ApiError(
                 403,
                 "csrf_failed",
-                "CSRF 校验失败，请刷新页面后重试 / CSRF check failed: reload the page and retry",
+                _("CSRF 校验失败，请刷新页面后重试"),
             ) from None
 
     def authenticate(self, request, key):

@@ -1,7 +1,10 @@
-"""Errors raised by case actions: a stable code, an HTTP status and a message in Chinese and English.
+"""Errors raised by case actions: a stable code, an HTTP status and a message in the reader's
+language (gettext, made when the error is raised, so in the request's language).
 
 Pages show the message; the API returns `{"code", "message"}` with the status (core.api_errors).
 """
+
+from django.utils.translation import gettext as _
 
 from onewindow.core.api_errors import ApiError
 
@@ -15,17 +18,16 @@ def wrong_state(case_or_task, allowed):
     current = case_or_task.get_state_display()
     return CaseActionError(
         "wrong_state",
-        f"当前状态“{current}”下不能执行此操作 / Not allowed in state '{case_or_task.state}' "
-        f"(allowed: {', '.join(str(a) for a in allowed)})",
+        _("当前状态“%(state)s”下不能执行此操作") % {"state": current},
     )
 
 
-def forbidden(message="无权执行此操作 / You are not allowed to do this"):
-    return CaseActionError("forbidden", message, status=403)
+def forbidden(message=None):
+    return CaseActionError("forbidden", message or _("无权执行此操作"), status=403)
 
 
-def not_found(what="办件不存在 / Case not found"):
-    return CaseActionError("not_found", what, status=404)
+def not_found(what=None):
+    return CaseActionError("not_found", what or _("办件不存在"), status=404)
 
 
 def invalid_input(field_name, message):

@@ -227,7 +227,7 @@ class OutcomeForm(forms.Form):
 
     outcome = forms.ChoiceField(
         choices=Outcome.CHOICES,
-        error_messages={"required": _("请选择办理结果 / Choose an outcome")},
+        error_messages={"required": _("请选择办理结果")},
     )
     supplement_due = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -249,10 +249,10 @@ class OutcomeForm(forms.Form):
         if outcome == Outcome.ACCEPT_TOLERATED and not data.get("supplement_due"):
             self.add_error(
                 "supplement_due",
-                _("容缺受理须设定补齐期限 / Set the date by which the missing materials arrive"),
+                _("容缺受理须设定补齐期限"),
             )
         if outcome == Outcome.NOT_ACCEPT and not (data.get("not_accept_reason") or "").strip():
-            self.add_error("not_accept_reason", _("不予受理须说明理由 / A reason is required"))
+            self.add_error("not_accept_reason", _("不予受理须说明理由"))
         return data
 
 
@@ -269,10 +269,7 @@ def check_outcome_against_checklist(outcome_form, checklist):
             checklist.add_material_error(
                 material.pk,
                 "defect",
-                _(
-                    "该材料有问题说明，需补正：请出具一次性告知书，或清除说明后受理 / "
-                    "This material has a defect: issue a one-time notice, or clear the reason"
-                ),
+                _("该材料有问题说明，需补正：请出具一次性告知书，或清除说明后受理"),
             )
 
 
@@ -298,9 +295,7 @@ def place_action_errors(error, *, checklist, outcome, applicant=None):
         loc = [str(part) for part in detail.get("loc", [])]
         key = ".".join(loc)
         if loc[:1] == ["materials"] and len(loc) == 2 and loc[1].isdigit() and checklist:
-            checklist.add_material_error(
-                int(loc[1]), "received", _("必要材料未收取 / Required material missing")
-            )
+            checklist.add_material_error(int(loc[1]), "received", _("必要材料未收取"))
         elif (
             loc[:1] in (["materials"], ["defects"]) and loc[1:2] and loc[1].isdigit() and checklist
         ):
@@ -322,9 +317,7 @@ class ToleratedForm(forms.Form):
     def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["material_ids"].choices = [(row.material_id, str(row)) for row in rows]
-        self.fields["material_ids"].error_messages["required"] = _(
-            "请勾选已补齐的容缺材料 / Tick the materials that arrived"
-        )
+        self.fields["material_ids"].error_messages["required"] = _("请勾选已补齐的容缺材料")
 
 
 class _NoEchoInput(forms.TextInput):
@@ -342,7 +335,7 @@ class ProgressQueryForm(forms.Form):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         ),
-        error_messages={"required": _("请输入办件编号 / Enter the case number")},
+        error_messages={"required": _("请输入办件编号")},
     )
     secret = forms.CharField(
         min_length=4,
@@ -351,9 +344,9 @@ class ProgressQueryForm(forms.Form):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
         error_messages={
-            "required": _("请输入证件号码或手机号码后 4 位 / Enter the last 4 characters"),
-            "min_length": _("请输入 4 位 / Enter 4 characters"),
-            "max_length": _("请输入 4 位 / Enter 4 characters"),
+            "required": _("请输入证件号码或手机号码后 4 位"),
+            "min_length": _("请输入 4 位"),
+            "max_length": _("请输入 4 位"),
         },
     )
 

@@ -238,7 +238,7 @@ def check_upload(uploaded_file, *, field="file"):
     if uploaded_file.size > limit:
         raise CaseActionError(
             "upload_too_large",
-            f"文件超过 {_size(limit)} 上限 / File exceeds the {_size(limit)} limit",
+            _("文件超过 %(limit)s 上限") % {"limit": _size(limit)},
             status=413,
             detail=[{"type": "too_large", "loc": [field], "msg": uploaded_file.name}],
         )
@@ -247,8 +247,7 @@ def check_upload(uploaded_file, *, field="file"):
     if content_type is None:
         raise CaseActionError(
             "upload_type_not_allowed",
-            "文件内容不是 PDF、JPEG、PNG 或 OFD（按内容识别，与扩展名无关） / "
-            "File content is not PDF, JPEG, PNG or OFD (checked by content, not by name)",
+            _("文件内容不是 PDF、JPEG、PNG 或 OFD（按内容识别，与扩展名无关）"),
             status=415,
             detail=[{"type": "bad_content", "loc": [field], "msg": uploaded_file.name}],
         )

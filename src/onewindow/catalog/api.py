@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from onewindow.catalog.constants import (
@@ -216,7 +217,7 @@ def list_items(request, filters: Query[ItemFilters]):
         raise ApiError(
             400,
             "invalid_cursor",
-            "分页游标无效，请从第一页开始 / Invalid cursor, start from the first page",
+            _("分页游标无效，请从第一页开始"),
         ) from None
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -231,5 +232,5 @@ def get_item(request, code: str):
     try:
         item = published_item(code)
     except ServiceItem.DoesNotExist:
-        raise ApiError(404, "item_not_found", "事项不存在 / Service item not found") from None
+        raise ApiError(404, "item_not_found", _("事项不存在")) from None
     return item

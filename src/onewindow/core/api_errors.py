@@ -4,8 +4,8 @@ input errors, a `detail` line per field.
 Endpoints raise ApiError; the handlers registered in onewindow.api turn it, and ninja's own
 refusals (input validation, a body that is not JSON, not found, too large), into
 `{"code": ..., "message": ..., "detail": ...}`. core.middleware gives the same shape to what is
-refused before an endpoint runs. The messages made here are in the reader's language (gettext);
-older messages of the apps still read "中文 / English". docs/api.md lists the codes.
+refused before an endpoint runs. Every message is in the reader's language (gettext, from
+Accept-Language or the language cookie through LocaleMiddleware). docs/api.md lists the codes.
 """
 
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ class ErrorOut(Schema):
         description="机器可读的错误码（稳定），例如 item_not_found、invalid_cursor、invalid_input。"
     )
     message: str = Field(
-        description="给人看的错误说明（按请求语言；部分旧信息为“中文 / English”）。程序请以 code 判断。"
+        description="给人看的错误说明（按请求语言：Accept-Language 或语言 cookie）。程序请以 code 判断。"
     )
     detail: list[InputErrorOut] | None = Field(
         None, description="输入校验错误的逐项说明（仅 invalid_input）。"

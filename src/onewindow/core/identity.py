@@ -94,16 +94,16 @@ def validate_resident_id(value, *, field="id_number", today=None):
     """
     number = compact_identity(value)
     if len(number) != 18:
-        reason = _("居民身份证号码应为 18 位 / ID card number must have 18 characters")
+        reason = _("居民身份证号码应为 18 位")
     elif not is_ascii_digits(number[:17]) or not (is_ascii_digits(number[17]) or number[17] == "X"):
-        reason = _("居民身份证号码格式错误 / ID card number format is invalid")
+        reason = _("居民身份证号码格式错误")
     elif number[:2] not in PROVINCES:
-        reason = _("居民身份证号码前 6 位地区码无效 / ID card number has an unknown region code")
+        reason = _("居民身份证号码前 6 位地区码无效")
     else:
         try:
             born = ric.get_birth_date(number)
         except (InvalidComponent, ValueError):
-            reason = _("居民身份证号码中的出生日期无效 / ID card number has an invalid birth date")
+            reason = _("居民身份证号码中的出生日期无效")
         else:
             if born > (today or timezone.localdate()):
                 raise InvalidIdentity(
@@ -115,7 +115,7 @@ def validate_resident_id(value, *, field="id_number", today=None):
                 )
             if ric.calc_check_digit(number) == number[17]:
                 return number
-            reason = _("居民身份证号码校验位错误 / ID card number check digit is wrong")
+            reason = _("居民身份证号码校验位错误")
     raise InvalidIdentity(field, reason)
 
 
@@ -128,11 +128,11 @@ def validate_credit_code(value, *, field="id_number"):
             raise (InvalidLength if len(number) != 18 else InvalidFormat)()
         return uscc.validate(number)
     except InvalidLength:
-        reason = _("统一社会信用代码应为 18 位 / Credit code must have 18 characters")
+        reason = _("统一社会信用代码应为 18 位")
     except InvalidChecksum:
-        reason = _("统一社会信用代码校验位错误 / Credit code check character is wrong")
+        reason = _("统一社会信用代码校验位错误")
     except (InvalidFormat, InvalidComponent):
-        reason = _("统一社会信用代码格式错误 / Credit code format is invalid")
+        reason = _("统一社会信用代码格式错误")
     raise InvalidIdentity(field, reason)
 
 
@@ -145,7 +145,7 @@ def validate_phone(value, *, field="phone"):
     landline = re.sub(r"\s", "", to_half_width(value))
     if LANDLINE.fullmatch(landline):
         return landline
-    raise InvalidIdentity(field, _("电话号码格式错误 / Phone number is invalid"))
+    raise InvalidIdentity(field, _("电话号码格式错误"))
 
 
 def mask_id(value):

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.cases.errors import CaseActionError
@@ -58,14 +59,14 @@ def _complete(value, names, suffixes):
 
 
 MISSING = {
-    "recipient_name": "须填写收件人姓名 / The recipient's name is required",
-    "phone": "须填写收件人手机号码 / The recipient's mobile phone number is required",
-    "province": "须填写省（自治区、直辖市） / The province is required",
-    "city": "须填写市（地区、州、盟） / The city is required",
-    "district": "须填写区（县） / The district or county is required",
-    "street": "须填写详细地址（街道、门牌号） / The street address is required",
+    "recipient_name": gettext_lazy("须填写收件人姓名"),
+    "phone": gettext_lazy("须填写收件人手机号码"),
+    "province": gettext_lazy("须填写省（自治区、直辖市）"),
+    "city": gettext_lazy("须填写市（地区、州、盟）"),
+    "district": gettext_lazy("须填写区（县）"),
+    "street": gettext_lazy("须填写详细地址（街道、门牌号）"),
 }
-TOO_LONG = "{label}不能超过 {limit} 个字 / {field} is longer than {limit} characters"
+TOO_LONG = gettext_lazy("%(label)s不能超过 %(limit)s 个字")
 # The field names in core.text's messages (lazy: translated when the message is made).
 TEXT_LABELS = {
     "recipient_name": gettext_lazy("收件人姓名"),
@@ -75,10 +76,6 @@ TEXT_LABELS = {
     "district": gettext_lazy("区（县）"),
     "street": gettext_lazy("详细地址"),
     "postcode": gettext_lazy("邮政编码"),
-}
-LABELS = {
-    "recipient_name": ("收件人姓名", "The recipient's name"),
-    "street": ("详细地址", "The street"),
 }
 
 
@@ -94,22 +91,18 @@ def _city(province, value):
     if province in table["municipalities"]:
         if _complete(value, [province], ("市",)):
             return province, None
-        return None, (
-            f"{province}是直辖市，城市一栏应填写“{province}” / "
-            f"{province} is a municipality: the city is {province} itself"
-        )
+        return None, _("%(province)s是直辖市，城市一栏应填写“%(province)s”") % {
+            "province": province
+        }
     listed = table["cities"].get(province)
     if listed is not None:
         city = _complete(value, listed, ("市",))
         if city is None:
-            return None, f"{province}没有“{value}” / {value} is not a city of {province}"
+            return None, _("%(province)s没有“%(value)s”") % {"province": province, "value": value}
         return city, None
     if value.endswith(tuple(table["city_suffixes"])) and len(value) >= 2:
         return value, None
-    return None, (
-        f"“{value}”不像地级行政区名称（应以市、州、盟或地区结尾） / "
-        f"{value} does not look like a city (its name ends in 市, 州, 盟 or 地区)"
-    )
+    return None, _("“%(value)s”不像地级行政区名称（应以市、州、盟或地区结尾）") % {"value": value}
 
 
 def _district(province, city, value):
@@ -120,7 +113,7 @@ def _district(province, city, value):
     if listed is not None:
         district = _complete(value, listed, ("区", "县"))
         if district is None:
-            return None, f"{city}没有“{value}” / {value} is not a district or county of {city}"
+            return None, _("%(city)s没有“%(value)s”") % {"city": city, "value": value}
         return district, None
     suffixes = table["district_suffixes"]
     if city in table["cities_without_districts"]:
@@ -128,10 +121,11 @@ def _district(province, city, value):
         suffixes = table["town_suffixes"]
     if value.endswith(tuple(suffixes)) and len(value) >= 2:
         return value, None
-    return None, (
-        f"“{value}”不像{city}下辖的区县名称（应以{'、'.join(suffixes)}结尾） / "
-        f"{value} does not look like a district of {city} (its name ends in {', '.join(suffixes)})"
-    )
+    return None, _("“%(value)s”不像%(city)s下辖的区县名称（应以%(suffixes)s结尾）") % {
+        "value": value,
+        "city": city,
+        "suffixes": _("、").join(suffixes),
+    }
 
 
 def clean_address(data):
@@ -144,7 +138,7 @@ def clean_address(data):
     errors = []
 
     def bad(field, message, code="invalid"):
-        errors.append((field, message, code))
+        errors.append((field, str(message), code))
 
     values = {}
     for name in FIELDS:
@@ -168,22 +162,20 @@ def clean_address(data):
             bad(field, message)
     for field, limit in MAX_LENGTHS.items():
         if len(values[field]) > limit:
-            label, english = LABELS[field]
-            bad(field, TOO_LONG.format(label=label, field=english, limit=limit))
+            bad(field, TOO_LONG % {"label": TEXT_LABELS[field], "limit": limit})
     if values["phone"] and not MOBILE.fullmatch(values["phone"]):
         bad(
             "phone",
-            "手机号码应为以 13–19 开头的 11 位数字 / "
-            "A mobile phone number has 11 digits and starts with 13 to 19",
+            _("手机号码应为以 13–19 开头的 11 位数字"),
         )
     if values["postcode"] and not POSTCODE.fullmatch(values["postcode"]):
-        bad("postcode", "邮政编码应为 6 位数字 / A postcode has 6 digits")
+        bad("postcode", _("邮政编码应为 6 位数字"))
     if values["province"]:
         province = _province(values["province"])
         if province is None:
             bad(
                 "province",
-                f"没有“{values['province']}”这个省级行政区 / Unknown province: {values['province']}",
+                _("没有“%(province)s”这个省级行政区") % {"province": values["province"]},
             )
         else:
             values["province"] = province
@@ -203,7 +195,7 @@ def clean_address(data):
         errors.sort(key=lambda error: FIELDS.index(error[0]))
         raise CaseActionError(
             "invalid_input",
-            "；".join(message for _field, message, _code in errors),
+            _("；").join(message for _field, message, _code in errors),
             status=422,
             detail=[
                 {"type": code, "loc": [field], "msg": message} for field, message, code in errors

@@ -13,6 +13,7 @@ import urllib.request
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
 
 from onewindow.core.identity import mask_phone
 from onewindow.delivery.constants import MessageChannel, MessageState
@@ -58,13 +59,11 @@ def send_sms(message):
             status = response.status
             response.read()
     except urllib.error.HTTPError as error:
-        raise SendFailed(
-            f"短信网关返回 HTTP {error.code} / SMS gateway answered HTTP {error.code}"
-        ) from None
+        raise SendFailed(_("短信网关返回 HTTP %(status)s") % {"status": error.code}) from None
     except (OSError, ValueError) as error:
-        raise SendFailed(f"无法连接短信网关 / Cannot reach the SMS gateway: {error}") from None
+        raise SendFailed(_("无法连接短信网关：%(error)s") % {"error": error}) from None
     if status // 100 != 2:
-        raise SendFailed(f"短信网关返回 HTTP {status} / SMS gateway answered HTTP {status}")
+        raise SendFailed(_("短信网关返回 HTTP %(status)s") % {"status": status})
     return MessageState.SENT
 
 
@@ -86,7 +85,7 @@ def send_email(message):
     try:
         mail.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
-        raise SendFailed(f"邮件发送失败 / Mail not accepted: {error}") from None
+        raise SendFailed(_("邮件发送失败：%(error)s") % {"error": error}) from None
     return MessageState.SENT
 
 

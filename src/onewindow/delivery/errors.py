@@ -1,4 +1,5 @@
-"""Errors of delivery actions (same shape as the case actions': code, status, Chinese / English)."""
+"""Errors of delivery actions (same shape as the case actions': code, status, a message in the
+reader's language)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,18 +8,18 @@ from onewindow.cases.errors import CaseActionError, invalid_input
 
 
 def bad_code_format(field="code"):
-    return invalid_input(field, "取件码应为 6 位数字 / The code has 6 digits")
+    return invalid_input(field, _("取件码应为 6 位数字"))
 
 
-def wrong_code(message="领取码不正确 / The pickup code is wrong"):
-    return CaseActionError("wrong_code", message, status=422)
+def wrong_code(message=None):
+    return CaseActionError("wrong_code", message or _("领取码不正确"), status=422)
 
 
 def code_expired(until):
     until = timezone.localtime(until)
     return CaseActionError(
         "code_expired",
-        f"取件码已于 {until:%Y-%m-%d %H:%M} 过期 / The code expired on {until:%Y-%m-%d %H:%M}",
+        _("取件码已于 %(until)s 过期") % {"until": f"{until:%Y-%m-%d %H:%M}"},
         status=410,
     )
 
@@ -27,8 +28,7 @@ def code_used(when):
     when = timezone.localtime(when)
     return CaseActionError(
         "code_used",
-        f"该取件码已使用，结果已于 {when:%Y-%m-%d %H:%M} 取走 / "
-        f"This code was already used: the result was collected on {when:%Y-%m-%d %H:%M}",
+        _("该取件码已使用，结果已于 %(when)s 取走") % {"when": f"{when:%Y-%m-%d %H:%M}"},
         status=410,
     )
 
@@ -36,7 +36,7 @@ def code_used(when):
 def tolerated_outstanding():
     return CaseActionError(
         "tolerated_materials_outstanding",
-        "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",
+        _("容缺材料尚未补齐，不能出件"),
     )
 
 

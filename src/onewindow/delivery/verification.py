@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.delivery import documents, signing
 from onewindow.delivery.constants import CertificateState, VerificationResult
@@ -155,12 +156,12 @@ def read_pdf_upload(uploaded_file, *, field="file"):
     from onewindow.cases.uploads import _size
 
     if uploaded_file is None:
-        raise invalid_input(field, "请选择要核验的 PDF 文件 / Choose the PDF file to verify")
+        raise invalid_input(field, _("请选择要核验的 PDF 文件"))
     limit = settings.ONEWINDOW_VERIFY_MAX_PDF_BYTES
     if uploaded_file.size > limit:
         raise CaseActionError(
             "upload_too_large",
-            f"文件超过 {_size(limit)} 上限 / File exceeds the {_size(limit)} limit",
+            _("文件超过 %(limit)s 上限") % {"limit": _size(limit)},
             status=413,
             detail=[{"type": "too_large", "loc": [field], "msg": uploaded_file.name[:200]}],
         )
@@ -175,8 +176,7 @@ def not_a_pdf(field, name):
 
     return CaseActionError(
         "not_a_pdf",
-        "文件内容不是可读取的 PDF（按内容识别，与扩展名无关） / The file is not a readable PDF "
-        "(checked by content, not by name)",
+        _("文件内容不是可读取的 PDF（按内容识别，与扩展名无关）"),
         status=415,
         detail=[{"type": "bad_content", "loc": [field], "msg": (name or "")[:200]}],
     )

@@ -17,6 +17,7 @@ import logging
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from onewindow.cases.errors import CaseActionError
@@ -35,9 +36,9 @@ MAX_BODY_BYTES = 64 * 1024
 # the table.
 REFUSALS_KEPT_PER_MINUTE = 60
 UNAUTHORIZED = {
-    WebhookRefusal.MISSING_SIGNATURE: "缺少签名 / Missing signature",
-    WebhookRefusal.BAD_SIGNATURE: "签名无效 / Invalid signature",
-    WebhookRefusal.STALE_TIMESTAMP: "时间戳已过期或超前，请求被拒绝 / Timestamp outside the allowed window",
+    WebhookRefusal.MISSING_SIGNATURE: gettext_lazy("缺少签名"),
+    WebhookRefusal.BAD_SIGNATURE: gettext_lazy("签名无效"),
+    WebhookRefusal.STALE_TIMESTAMP: gettext_lazy("时间戳已过期或超前，请求被拒绝"),
 }
 
 
@@ -117,9 +118,7 @@ def courier_webhook(request):
     try:
         payload = json.loads(body)
     except ValueError:
-        return _refuse(
-            request, body, WebhookRefusal.INVALID_EVENT, 422, "内容不是 JSON / Body is not JSON"
-        )
+        return _refuse(request, body, WebhookRefusal.INVALID_EVENT, 422, _("内容不是 JSON"))
     if contains_nul(payload):
         return _refuse(
             request,

@@ -1,6 +1,7 @@
 """Revoking and re-issuing certificates: a head of the issuing department, with a reason."""
 
 import pytest
+from django.utils import translation
 
 from onewindow.cases.errors import CaseActionError
 from onewindow.core.models import AuditEntry
@@ -44,7 +45,10 @@ def test_only_a_head_of_the_issuing_department_may_revoke(request, issue, who):
     with pytest.raises(CaseActionError) as error:
         do_revoke_certificate(certificate, reason="理由", acting_user=user)
     assert error.value.status == 403 and error.value.code == "forbidden"
-    assert "只有发证部门负责人" in error.value.message and "Only a head" in error.value.message
+    assert error.value.message == "只有发证部门负责人可以撤销或换发证照"
+    with translation.override("en"), pytest.raises(CaseActionError) as error:
+        do_revoke_certificate(certificate, reason="理由", acting_user=user)
+    assert error.value.message.startswith("Only a head of the issuing department")
     _unchanged(certificate)
 
 

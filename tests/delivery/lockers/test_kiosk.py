@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from onewindow.cases.constants import CaseState
 from onewindow.cases.errors import CaseActionError
@@ -85,9 +85,14 @@ def test_a_wrong_code_says_how_many_attempts_are_left(deposited, locker):
 def test_an_expired_code_is_refused(deposited, locker):
     with time_machine.travel(timezone.now() + timedelta(days=5, minutes=1)):
         error = refused(locker, deposited.code)
+        with translation.override("en"):
+            english = refused(locker, deposited.code)
 
     assert (error.status, error.code) == (410, "code_expired")
-    assert error.message.startswith("取件码已于 ") and "The code expired on" in error.message
+
+    expiry = f"{timezone.localtime(deposited.expires_at):%Y-%m-%d %H:%M}"
+    assert error.message == f"取件码已于 {expiry} 过期"
+    assert english.message == f"The code expired on {expiry}"
     assert_still_waiting(deposited)
 
 
@@ -197,6 +202,20 @@ def test_the_kiosk_api_refuses_a_wrong_code(client, deposited, locker):
     assert_still_waiting(deposited)
 
 
+def test_the_kiosk_api_answers_in_the_readers_language(client, deposited, locker):
+    api = ApiClient(client)
+
+    response = api.post(
+        f"/api/kiosk/lockers/{locker.code}/open",
+        {"code": other_code(deposited.code)},
+        **{"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {"code": "wrong_code", "message": "Wrong code: 4 attempts left."}
+    assert_still_waiting(deposited)
+
+
 class BrokenDriver:
     def __init__(self, locker):
         pass
@@ -215,10 +234,7 @@ def test_a_door_that_does_not_open_changes_nothing(deposited, locker, settings):
     error = refused(locker, deposited.code)
 
     assert (error.status, error.code) == (503, "locker_fault")
-    assert (
-        error.message
-        == "柜门未能打开，请联系窗口工作人员 / The door did not open, please ask at the window"
-    )
+    assert error.message == "柜门未能打开，请联系窗口工作人员"
     assert_still_waiting(deposited)
 
 

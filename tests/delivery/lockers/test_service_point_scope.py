@@ -328,7 +328,7 @@ def test_the_hall_transfers_a_result_to_the_village_which_then_hands_it_over(
             {"acting": "reviewer"},
             403,
             "forbidden",
-            "无权执行此操作 / You are not allowed to do this",
+            "无权执行此操作",
         ),
     ],
 )

@@ -199,7 +199,7 @@ def test_the_api_refuses_a_taken_compartment(client, issued, clerk, locker):
     assert response.status_code == 409
     assert response.json() == {
         "code": "compartment_taken",
-        "message": "第 2 号格口已被占用，请选择其他格口 / Compartment 2 is taken",
+        "message": "第 2 号格口已被占用，请选择其他格口",
     }
     assert not LockerDeposit.objects.exists()
 

@@ -41,7 +41,7 @@ def test_a_missing_address_field_answers_422_naming_it(api, accepted_case):
     response = api.put(path(accepted_case), {"method": "mail", "address": {**ADDRESS, "phone": ""}})
 
     assert response.status_code == 422
-    message = "须填写收件人手机号码 / The recipient's mobile phone number is required"
+    message = "须填写收件人手机号码"
     assert response.json() == {
         "code": "invalid_input",
         "message": message,
@@ -73,7 +73,7 @@ def test_a_method_the_item_does_not_allow_answers_422(api, accept, window_only_i
     assert response.status_code == 422
     assert response.json() == {
         "code": "delivery_method_not_allowed",
-        "message": "该事项不支持此送达方式 / This item cannot be delivered this way",
+        "message": "该事项不支持此送达方式",
     }
     assert not Delivery.objects.exists()
     assert not AuditEntry.objects.filter(action="choose_delivery").exists()
@@ -126,4 +126,4 @@ def test_reading_a_delivery_not_chosen_answers_404(api, accepted_case):
     response = api.get(path(accepted_case))
 
     assert response.status_code == 404
-    assert response.json()["message"] == "该办件尚未选择送达方式 / No delivery chosen for this case"
+    assert response.json()["message"] == "该办件尚未选择送达方式"

@@ -52,7 +52,7 @@ def test_a_failing_gateway_is_retried_with_backoff_until_it_answers(
         run_worker()
         sms.refresh_from_db()
         assert (sms.state, sms.attempts) == (MessageState.PENDING, 1)
-        assert sms.last_error == "短信网关返回 HTTP 500 / SMS gateway answered HTTP 500"
+        assert sms.last_error == "短信网关返回 HTTP 500"
         assert sms.next_attempt_at == start + timedelta(seconds=30)
         assert ready_sends() == [(sms.pk, start + timedelta(seconds=30), "READY")]
 
@@ -89,7 +89,7 @@ def test_a_message_that_keeps_failing_is_shown_to_staff_and_retried_from_there(
             run_worker()
     sms.refresh_from_db()
     assert (sms.state, sms.attempts, sms.next_attempt_at) == (MessageState.FAILED, 3, None)
-    assert sms.last_error == "短信网关返回 HTTP 502 / SMS gateway answered HTTP 502"
+    assert sms.last_error == "短信网关返回 HTTP 502"
     assert len(sms_gateway.requests) == 3
 
     client.force_login(supervisor)
@@ -122,7 +122,7 @@ def test_an_unreachable_gateway_is_a_failure_with_its_reason(accepted_case, sett
     run_worker()
     sms.refresh_from_db()
     assert sms.state == MessageState.FAILED
-    assert sms.last_error.startswith("无法连接短信网关 / Cannot reach the SMS gateway:")
+    assert sms.last_error.startswith("无法连接短信网关")
     assert "refused" in sms.last_error.lower()
 
 

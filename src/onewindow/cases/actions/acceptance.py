@@ -45,7 +45,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     returned case's `opened_tasks` maps each department of the first stage to its task id.
     """
     if not is_clerk(acting_user):
-        raise forbidden("只有综合窗口人员可以受理 / Only window clerks accept applications")
+        raise forbidden(_("只有综合窗口人员可以受理"))
     on, now = today(), timezone.now()
     item = case.item
     flow = published(item).flow
@@ -223,7 +223,7 @@ def _accept_error(code, case, *, legal):
         names = "、".join(row.material.name for row in blocking)
         return CaseActionError(
             "materials_missing",
-            f"缺少必要材料，不能受理：{names} / Required materials are missing: {len(blocking)}",
+            _("缺少必要材料，不能受理：%(names)s") % {"names": names},
             status=422,
             detail=[
                 {"type": "missing", "loc": ["materials", row.material_id], "msg": row.material.name}
@@ -233,13 +233,13 @@ def _accept_error(code, case, *, legal):
     if code == "numbers_exhausted":
         return CaseActionError(
             "numbers_exhausted",
-            "今日办件编号已用完，请联系系统管理员 / Today's case numbers are used up: call the administrator",
+            _("今日办件编号已用完，请联系系统管理员"),
             status=503,
         )
     if code == "supplement_due":
         return invalid_input(
             "supplement_due",
-            "容缺补齐期限须晚于今天 / The supplement-by date must be after today",
+            _("容缺补齐期限须晚于今天"),
         )
     if code == "supplement_too_late":
         message = _("容缺补齐期限不能晚于法定办结期限 %(deadline)s") % {

@@ -4,6 +4,7 @@ the clock resumes when it ends."""
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions.common import (
     lock_case,
@@ -27,16 +28,14 @@ def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address
     require_reviewer(task.department_id, acting_user)
     reason = (reason or "").strip()
     if not reason:
-        raise invalid_input("reason", "须说明原因 / A reason is required")
+        raise invalid_input("reason", _("须说明原因"))
     case = lock_case(task.case)
     task = lock_task(task)
     require_state(case, CaseState.IN_REVIEW)
     require_state(task, TaskState.OPEN)
     on = today()
     if expected_end is not None and expected_end < on:
-        raise invalid_input(
-            "expected_end", "预计结束日期不能早于今天 / The expected end cannot be in the past"
-        )
+        raise invalid_input("expected_end", _("预计结束日期不能早于今天"))
     suspension = Suspension.objects.create(
         case=case,
         task=task,
@@ -98,7 +97,7 @@ def do_start_special_procedure(
 ):
     """Hearing, expert review, inspection, testing, public notice…: not counted in the limit (Art. 45)."""
     if kind not in SuspensionKind.values or kind == SuspensionKind.SUPPLEMENT:
-        raise invalid_input("kind", "特别程序类型无效 / Unknown special procedure")
+        raise invalid_input("kind", _("特别程序类型无效"))
     return _stop_clock(
         task,
         kind=kind,
@@ -128,7 +127,7 @@ def do_end_suspension(suspension, *, acting_user, client_address=None):
     ):
         raise forbidden()
     if suspension.ended_on is not None:
-        raise CaseActionError("already_resumed", "该暂停已结束 / This clock stop has already ended")
+        raise CaseActionError("already_resumed", _("该暂停已结束"))
     on = today()
     suspension.ended_on = on if on == suspension.started_on else on - timedelta(days=1)
     suspension.ended_by = acting_user

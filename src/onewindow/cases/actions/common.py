@@ -2,6 +2,7 @@
 who may work on a department's tasks."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.constants import Role
 from onewindow.cases.constants import CaseState, Colour, TaskState
@@ -167,7 +168,7 @@ def require_reviewer(department_id, user):
 
 
 def reviewer_forbidden():
-    return forbidden("只能办理本部门的审批任务 / You can only work on your own department's tasks")
+    return forbidden(_("只能办理本部门的审批任务"))
 
 
 def may_review_somewhere(user):

@@ -2,6 +2,7 @@
 then issued and delivered by the delivery app (do_issue_result, do_hand_over_at_window)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import may_review_somewhere, today
@@ -54,7 +55,7 @@ def do_decide_case(case, *, acting_user, client_address=None):
 
 
 def _lead_forbidden():
-    return forbidden("只有牵头部门可以作出决定 / Only the lead department decides")
+    return forbidden(_("只有牵头部门可以作出决定"))
 
 
 def _case_error(code, case_id, *, allowed=(CaseState.IN_REVIEW,)):
@@ -65,13 +66,11 @@ def _case_error(code, case_id, *, allowed=(CaseState.IN_REVIEW,)):
     if code == "case_state":
         return wrong_state(Case.objects.get(pk=case_id), allowed)
     if code == "review_not_finished":
-        return CaseActionError(
-            "review_not_finished", "仍有部门未答复，不能作出决定 / Departments are still reviewing"
-        )
+        return CaseActionError("review_not_finished", _("仍有部门未答复，不能作出决定"))
     if code == "tolerated_materials_outstanding":
         return CaseActionError(
             "tolerated_materials_outstanding",
-            "容缺材料尚未补齐，不能出件 / Tolerated missing materials have not arrived yet",
+            _("容缺材料尚未补齐，不能出件"),
         )
     return CaseActionError(code, code)
 

@@ -3,6 +3,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions.common import lock_case, record, require_state, set_state, today
 from onewindow.cases.constants import (
@@ -27,7 +28,7 @@ def _close_pending_extensions(extensions, note):
 def _end_early(case, *, state, action, reason, acting_user, client_address):
     reason = (reason or "").strip()
     if not reason:
-        raise invalid_input("reason", "须说明原因 / A reason is required")
+        raise invalid_input("reason", _("须说明原因"))
     from_state = case.state
     case.tasks.filter(state__in=[TaskState.OPEN, TaskState.PENDING]).update(
         state=TaskState.CANCELLED, colour=Colour.NONE
@@ -72,9 +73,7 @@ def do_terminate_case(case, *, reason, acting_user, client_address=None):
     """A head of the lead department terminates the case (终止办理)."""
     case = lock_case(case)
     if not heads(acting_user, case.item.lead_department_id):
-        raise forbidden(
-            "只有牵头部门负责人可以终止办件 / Only the lead department's head can terminate"
-        )
+        raise forbidden(_("只有牵头部门负责人可以终止办件"))
     require_state(case, *WITHDRAWABLE_STATES)
     return _end_early(
         case,

@@ -3,6 +3,7 @@ Art. 26 and 42."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions.common import (
     lock_case,
@@ -36,8 +37,8 @@ def _check_extension_caps(case, task, days):
     if department_total + days > SINGLE_EXTENSION_CAP_DAYS:
         raise CaseActionError(
             "extension_over_cap",
-            f"一个部门最多延期 {SINGLE_EXTENSION_CAP_DAYS} 个工作日（行政许可法第四十二条） / "
-            f"One department may extend by at most {SINGLE_EXTENSION_CAP_DAYS} working days",
+            _("一个部门最多延期 %(days)s 个工作日（行政许可法第四十二条）")
+            % {"days": SINGLE_EXTENSION_CAP_DAYS},
             status=422,
         )
     joint = case.is_joint
@@ -48,7 +49,7 @@ def _check_extension_caps(case, task, days):
     if case.extension_days + days > cap or over_total:
         raise CaseActionError(
             "extension_over_cap",
-            f"本办件最多延期 {cap} 个工作日 / This case may be extended by at most {cap} working days",
+            _("本办件最多延期 %(days)s 个工作日") % {"days": cap},
             status=422,
         )
 
@@ -58,18 +59,16 @@ def do_request_extension(task, *, days, reason, acting_user, client_address=None
     require_reviewer(task.department_id, acting_user)
     reason = (reason or "").strip()
     if not reason:
-        raise invalid_input("reason", "须说明延期理由 / A reason is required")
+        raise invalid_input("reason", _("须说明延期理由"))
     case = lock_case(task.case)
     task = lock_task(task)
     require_state(case, *OPEN_STATES)
     require_state(task, TaskState.OPEN)
     if not isinstance(days, int) or days < 1:
-        raise invalid_input("days", "延期天数须为正整数 / Days must be a positive whole number")
+        raise invalid_input("days", _("延期天数须为正整数"))
     _check_extension_caps(case, task, days)
     if task.extensions.filter(state=ExtensionState.REQUESTED).exists():
-        raise CaseActionError(
-            "extension_pending", "已有待审批的延期申请 / An extension request is already pending"
-        )
+        raise CaseActionError("extension_pending", _("已有待审批的延期申请"))
     extension = Extension.objects.create(
         case=case, task=task, days=days, reason=reason, requested_by=acting_user
     )
@@ -101,17 +100,13 @@ def do_decide_extension(extension, *, approve, note="", acting_user, client_addr
         .get(pk=extension.pk)
     )
     if not heads(acting_user, extension.task.department_id):
-        raise forbidden(
-            "只有本部门负责人可以审批延期 / Only the department head decides extensions"
-        )
+        raise forbidden(_("只有本部门负责人可以审批延期"))
     case = lock_case(extension.case)
     task = lock_task(extension.task)
     require_state(case, *OPEN_STATES)
     require_state(task, TaskState.OPEN)
     if extension.state != ExtensionState.REQUESTED:
-        raise CaseActionError(
-            "extension_decided", "该延期申请已审批 / This extension has already been decided"
-        )
+        raise CaseActionError("extension_decided", _("该延期申请已审批"))
     if approve:
         _check_extension_caps(case, task, extension.days)
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED

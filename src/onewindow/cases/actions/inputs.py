@@ -79,12 +79,10 @@ def clean_applicant(applicant, proxy):
         id_number = check(validate_credit_code, applicant.id_number, "applicant.id_number")
     else:
         id_number = ""
-        problems.append(("applicant.kind", "申请人类型无效 / Unknown applicant kind", "invalid"))
+        problems.append(("applicant.kind", _("申请人类型无效"), "invalid"))
     applicant_name = name(applicant.name, "applicant.name", _("申请人姓名或名称"))
     if applicant_name == "":
-        problems.append(
-            ("applicant.name", "申请人姓名或名称必填 / Applicant name is required", "invalid")
-        )
+        problems.append(("applicant.name", _("申请人姓名或名称必填"), "invalid"))
     phone = check(validate_phone, applicant.phone, "applicant.phone")
     email = (applicant.email or "").strip()
     if email:
@@ -94,7 +92,7 @@ def clean_applicant(applicant, proxy):
             problems.append(
                 (
                     "applicant.email",
-                    "电子邮箱格式不正确 / The e-mail address is not valid",
+                    _("电子邮箱格式不正确"),
                     "invalid",
                 )
             )
@@ -105,7 +103,7 @@ def clean_applicant(applicant, proxy):
         problems.append(
             (
                 "applicant.legal_representative",
-                "法人申请须填写法定代表人 / Legal representative is required",
+                _("法人申请须填写法定代表人"),
                 "invalid",
             )
         )
@@ -114,7 +112,7 @@ def clean_applicant(applicant, proxy):
     if proxy is not None:
         proxy_name = name(proxy.name, "proxy.name", _("代办人姓名"))
         if proxy_name == "":
-            problems.append(("proxy.name", "代办人姓名必填 / Proxy name is required", "invalid"))
+            problems.append(("proxy.name", _("代办人姓名必填"), "invalid"))
         proxy_id = check(validate_resident_id, proxy.id_number, "proxy.id_number")
         proxy_phone = check(validate_phone, proxy.phone, "proxy.phone") if proxy.phone else ""
     if problems:
@@ -122,7 +120,8 @@ def clean_applicant(applicant, proxy):
             "invalid_input",
             problems[0][1]
             if len(problems) == 1
-            else f"{problems[0][1]}（等 {len(problems)} 处错误 / and {len(problems) - 1} more）",
+            else _("%(first)s（等 %(count)s 处错误）")
+            % {"first": problems[0][1], "count": len(problems)},
             status=422,
             detail=[
                 {"type": code, "loc": [field], "msg": message} for field, message, code in problems

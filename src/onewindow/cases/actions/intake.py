@@ -72,7 +72,7 @@ def _material(materials_by_id, line):
     if material is None:
         raise invalid_input(
             "materials",
-            f"材料 {line.material_id} 不属于该事项 / Material {line.material_id} is not part of this item",
+            _("材料 %(id)s 不属于该事项") % {"id": line.material_id},
         )
     return material
 
@@ -162,17 +162,17 @@ def do_receive_intake(
     also when both run at the same time; the same key with a different request is refused.
     """
     if not is_clerk(acting_user):
-        raise forbidden("只有综合窗口人员可以收件 / Only window clerks receive applications")
+        raise forbidden(_("只有综合窗口人员可以收件"))
     if item.status != ItemStatus.PUBLISHED:
         raise CaseActionError(
             "item_not_published",
-            "该事项版本未发布，不能受理 / This item version is not published",
+            _("该事项版本未发布，不能受理"),
             status=422,
         )
     if channel not in item.channels and channel != IntakeChannel.API:
         raise CaseActionError(
             "channel_not_allowed",
-            "该事项不允许通过此渠道办理 / This item cannot be applied for through this channel",
+            _("该事项不允许通过此渠道办理"),
             status=422,
         )
     clean = clean_applicant(applicant, proxy)
@@ -300,7 +300,7 @@ def _replayed(user, key, fingerprint):
     if earlier.fingerprint and earlier.fingerprint != fingerprint:
         raise CaseActionError(
             "idempotency_key_reused",
-            "该幂等键已用于另一份不同的申请 / This Idempotency-Key was used for a different request",
+            _("该幂等键已用于另一份不同的申请"),
             status=422,
         )
     return earlier.case
@@ -356,7 +356,7 @@ def do_issue_supplement_notice(case, *, defects, acting_user, client_address=Non
         if row is None:
             raise invalid_input(
                 "defects",
-                f"材料 {material_id} 不属于该办件 / Material {material_id} is not on this case",
+                _("材料 %(id)s 不属于该办件") % {"id": material_id},
             )
         row.status = (
             MaterialStatus.DEFECTIVE
@@ -373,7 +373,7 @@ def do_issue_supplement_notice(case, *, defects, acting_user, client_address=Non
     if not listed:
         raise CaseActionError(
             "nothing_to_supplement",
-            "材料齐全，无需补正，请直接受理 / Nothing is missing: accept the case instead",
+            _("材料齐全，无需补正，请直接受理"),
             status=422,
         )
     from_state = case.state
@@ -411,7 +411,7 @@ def do_not_accept(case, *, reason, acting_user, client_address=None):
     except InvalidText as exc:
         raise invalid_value(exc) from None
     if not reason:
-        raise invalid_input("reason", "不予受理须说明理由 / A reason is required")
+        raise invalid_input("reason", _("不予受理须说明理由"))
     case = lock_case(case)
     require_state(case, CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
     from_state = case.state
@@ -450,7 +450,7 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
     if len(rows) != len(set(material_ids)):
         raise invalid_input(
             "material_ids",
-            "只能补收容缺材料 / Only tolerated missing materials can be received here",
+            _("只能补收容缺材料"),
         )
     now = timezone.now()
     for row in rows:

@@ -4,6 +4,7 @@ stage closes it (the join) and the next stage opens."""
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import User
 from onewindow.cases.actions import statements
@@ -33,11 +34,9 @@ def do_complete_review(task, *, decision, opinion, acting_user, client_address=N
     opinion = (opinion or "").strip()
     problem = None
     if decision not in (TaskState.APPROVED, TaskState.REFUSED):
-        problem = invalid_input(
-            "decision", "意见须为同意或不同意 / Decision must be approved or refused"
-        )
+        problem = invalid_input("decision", _("意见须为同意或不同意"))
     elif decision == TaskState.REFUSED and not opinion:
-        problem = invalid_input("opinion", "不同意时必须填写理由 / A refusal needs a reason")
+        problem = invalid_input("opinion", _("不同意时必须填写理由"))
     if problem is not None or not may_review_somewhere(acting_user):
         # Permission first: someone else's task gets 403 whatever they posted.
         require_reviewer(_task_department(task), acting_user)
@@ -76,7 +75,7 @@ def _task_department(task):
         return task.department_id
     row = ReviewTask.objects.filter(pk=task).values_list("department_id").first()
     if row is None:
-        raise not_found("审批任务不存在 / Task not found")
+        raise not_found(_("审批任务不存在"))
     return row[0]
 
 
@@ -255,7 +254,7 @@ def _next_stage_plan(task_id):
 def _task_error(code, task_id):
     """The error of a failed check of a task batch, read now for a precise message."""
     if code == "not_found":
-        return not_found("审批任务不存在 / Task not found")
+        return not_found(_("审批任务不存在"))
     if code == "forbidden":
         return reviewer_forbidden()
     task = ReviewTask.objects.select_related("case").get(pk=task_id)

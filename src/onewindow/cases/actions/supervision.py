@@ -3,6 +3,7 @@ marking the in-app notifications read, each person for themselves."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
@@ -74,15 +75,13 @@ def do_refresh_colours(*, on=None):
 def do_press_case(case, *, message, acting_user, client_address=None):
     """督办: a supervisor presses the departments holding the case; the notice is recorded."""
     if not is_supervisor(acting_user):
-        raise forbidden("只有电子监察人员可以督办 / Only supervisors can press a case")
+        raise forbidden(_("只有电子监察人员可以督办"))
     message = (message or "").strip()
     if not message:
-        raise CaseActionError("invalid_input", "督办须填写内容 / A message is required", status=422)
+        raise CaseActionError("invalid_input", _("督办须填写内容"), status=422)
     case = lock_case(case)
     if case.state not in OPEN_STATES:
-        raise CaseActionError(
-            "wrong_state", "只能督办办理中的办件 / Only open cases can be pressed"
-        )
+        raise CaseActionError("wrong_state", _("只能督办办理中的办件"))
     departments = {
         t.department for t in case.tasks.filter(state=TaskState.OPEN).select_related("department")
     }
@@ -120,10 +119,7 @@ def do_mark_notification_read(notification, *, acting_user):
     NotificationRead row is itself the record of who read what, and when.
     """
     if not is_addressed_to(notification, acting_user):
-        raise forbidden(
-            "这条通知不是发给您或您所在部门的 / "
-            "This notification is not addressed to you or to your department"
-        )
+        raise forbidden(_("这条通知不是发给您或您所在部门的"))
     _mark_read([notification.pk], acting_user)
     return notification
 

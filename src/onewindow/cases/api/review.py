@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from onewindow.accounts.constants import Role
@@ -131,7 +132,7 @@ def _after_cursor(tasks, sort, cursor):
     invalid = ApiError(
         400,
         "invalid_cursor",
-        "分页游标无效，请从第一页开始 / Invalid cursor, start from the first page",
+        _("分页游标无效，请从第一页开始"),
     )
     try:
         data = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
@@ -164,7 +165,7 @@ def _field_value(task, field):
 def inbox(request, filters: Query[InboxFilters]):
     user = _user(request)
     if user.role not in (Role.REVIEWER, Role.HEAD) or not user.department_id:
-        raise forbidden("只有部门审批人员和负责人有待办任务 / Only department staff have an inbox")
+        raise forbidden(_("只有部门审批人员和负责人有待办任务"))
     tasks = (
         queries.inbox(
             user.department,
@@ -197,7 +198,7 @@ def inbox(request, filters: Query[InboxFilters]):
     ),
 )
 def review(request, task_id: int, payload: ReviewIn):
-    task = _visible(ReviewTask, request, task_id, "审批任务不存在 / Task not found")
+    task = _visible(ReviewTask, request, task_id, _("审批任务不存在"))
     actions.do_complete_review(
         task,
         decision=payload.decision,
@@ -215,7 +216,7 @@ def review(request, task_id: int, payload: ReviewIn):
     description="审查中要求申请人通过窗口补正材料：办件暂停计时，补正后恢复。",
 )
 def request_supplement(request, task_id: int, payload: ReasonIn):
-    task = _visible(ReviewTask, request, task_id, "审批任务不存在 / Task not found")
+    task = _visible(ReviewTask, request, task_id, _("审批任务不存在"))
     suspension = actions.do_request_supplement(
         task, reason=payload.reason, acting_user=_user(request), client_address=_address(request)
     )
@@ -232,7 +233,7 @@ def request_supplement(request, task_id: int, payload: ReasonIn):
     ),
 )
 def start_special_procedure(request, task_id: int, payload: SpecialProcedureIn):
-    task = _visible(ReviewTask, request, task_id, "审批任务不存在 / Task not found")
+    task = _visible(ReviewTask, request, task_id, _("审批任务不存在"))
     suspension = actions.do_start_special_procedure(
         task,
         kind=payload.kind,
@@ -251,9 +252,7 @@ def start_special_procedure(request, task_id: int, payload: SpecialProcedureIn):
     description="结束暂停、恢复计时，期限按暂停的工作日顺延。补正材料的暂停也可由窗口人员恢复。",
 )
 def resume(request, suspension_id: int):
-    suspension = _visible(
-        Suspension, request, suspension_id, "暂停记录不存在 / Clock stop not found"
-    )
+    suspension = _visible(Suspension, request, suspension_id, _("暂停记录不存在"))
     return actions.do_end_suspension(
         suspension, acting_user=_user(request), client_address=_address(request)
     )
@@ -269,7 +268,7 @@ def resume(request, suspension_id: int):
     ),
 )
 def request_extension(request, task_id: int, payload: ExtensionIn):
-    task = _visible(ReviewTask, request, task_id, "审批任务不存在 / Task not found")
+    task = _visible(ReviewTask, request, task_id, _("审批任务不存在"))
     extension = actions.do_request_extension(
         task,
         days=payload.days,
@@ -287,7 +286,7 @@ def request_extension(request, task_id: int, payload: ExtensionIn):
     description="本部门负责人批准或不批准延期；批准的天数顺延任务和办件的期限。",
 )
 def decide_extension(request, extension_id: int, payload: ExtensionDecisionIn):
-    extension = _visible(Extension, request, extension_id, "延期申请不存在 / Extension not found")
+    extension = _visible(Extension, request, extension_id, _("延期申请不存在"))
     actions.do_decide_extension(
         extension,
         approve=payload.approve,

@@ -1,6 +1,7 @@
 """Electronic supervision (电子监察): pressing the departments (督办), a case's audit trail and
 the board of yellow and red cases."""
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from onewindow.cases import actions, queries
@@ -45,7 +46,7 @@ def press(request, case_id: int, payload: PressIn):
 )
 def audit_trail(request, case_id: int):
     if not is_supervisor(_user(request)):
-        raise forbidden("只有电子监察人员可以查看审计记录 / Only supervisors read the audit trail")
+        raise forbidden(_("只有电子监察人员可以查看审计记录"))
     case = _visible_case(request, case_id)
     return (
         AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
@@ -67,7 +68,7 @@ def supervision(
     ),
 ):
     if not is_supervisor(_user(request)):
-        raise forbidden("只有电子监察人员可以查看 / Only supervisors see this board")
+        raise forbidden(_("只有电子监察人员可以查看"))
     flagged, counts = queries.supervision_board()
     cases = list(flagged[: limit + 1])
     return {

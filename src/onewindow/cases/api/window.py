@@ -1,6 +1,7 @@
 """The comprehensive window (综合窗口): receiving an intake, scans, accepting, the one-time
 notice, not accepting, the checklist, tolerated materials, collection and withdrawal."""
 
+from django.utils.translation import gettext as _
 from ninja import File, Header, Router, Status, UploadedFile
 
 from onewindow.cases import actions
@@ -73,13 +74,13 @@ def receive_intake(
 ):
     user = _user(request)
     if not is_clerk(user):
-        raise forbidden("只有综合窗口人员可以收件 / Only window clerks receive applications")
+        raise forbidden(_("只有综合窗口人员可以收件"))
     item = ServiceItem.objects.published().filter(code=payload.item_code).first()
     if item is None:
         raise ApiError(
             422,
             "item_not_found",
-            "事项不存在或没有发布版本 / No published service item with this code",
+            _("事项不存在或没有发布版本"),
             detail=[
                 {"type": "not_found", "loc": ["body", "payload", "item_code"], "msg": "not found"}
             ],
@@ -120,7 +121,7 @@ def attach_scan(request, case_id: int, material_id: int, file: File[UploadedFile
     case = _visible_case(request, case_id)
     row = case.materials.filter(material_id=material_id).first()
     if row is None:
-        raise not_found("该办件没有此材料 / This case has no such material")
+        raise not_found(_("该办件没有此材料"))
     if not is_clerk(_user(request)):
         raise forbidden()
     upload = check_upload(file)

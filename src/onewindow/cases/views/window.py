@@ -192,7 +192,7 @@ class _Failure(Exception):
 def _check_forms(*forms_):
     valid = all([form.is_valid() for form in forms_ if form is not None])
     if not valid:
-        raise _Failure(422, _("请检查标出的内容 / Please correct the marked fields"))
+        raise _Failure(422, _("请检查标出的内容"))
 
 
 def _check_uploads(checklist):
@@ -220,17 +220,13 @@ def _decide(case, *, outcome_form, checklist, request):
         names = "、".join(row.material.name for row in case.tolerated_missing)
         raise CaseActionError(
             "use_tolerated_acceptance",
-            _(
-                "有容缺材料未收取（%(names)s），请使用“容缺受理”并设定补齐期限 / "
-                "Tolerated materials are missing: use 容缺受理 with a supplement-by date"
-            )
-            % {"names": names},
+            _("有容缺材料未收取（%(names)s），请使用“容缺受理”并设定补齐期限") % {"names": names},
             status=422,
         )
     if tolerated and case.supplement_due is None:
         raise CaseActionError(
             "nothing_tolerated_missing",
-            _("没有缺少的容缺材料，请直接“受理” / Nothing tolerated is missing: use 受理"),
+            _("没有缺少的容缺材料，请直接“受理”"),
             status=422,
         )
     return case
@@ -257,7 +253,7 @@ def _submit_new_intake(request):
         if item is None:
             applicant.is_valid()
             outcome.is_valid()
-            raise _Failure(422, _("请先选择要办理的事项 / Choose the item first"))
+            raise _Failure(422, _("请先选择要办理的事项"))
         _check_forms(applicant, checklist, outcome)
         uploads = _check_uploads(checklist)
         check_outcome_against_checklist(outcome, checklist)
@@ -424,7 +420,7 @@ def _case_post(form_name, form_class, run, success):
         else:
             form = form_class(request.POST)
         if not form.is_valid():
-            error = _("请检查标出的内容 / Please correct the marked fields")
+            error = _("请检查标出的内容")
             return _render_case(request, case, error=error, status=422, **{form_name: form})
         try:
             run(request, case, form.cleaned_data)
@@ -463,7 +459,7 @@ def choose_delivery(request, pk):
     if request.method != "POST":
         return redirect("cases:case", pk=case.pk)
     form = DeliveryForm(request.POST)
-    error = _("请检查标出的内容 / Please correct the marked fields")
+    error = _("请检查标出的内容")
     status = 422
     if form.is_valid():
         try:

@@ -11,6 +11,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import forbidden, invalid_input, wrong_state
 from onewindow.cases.permissions import heads
@@ -84,22 +85,18 @@ def _lock(certificate):
 def _checked_reason(reason):
     reason = (reason or "").strip()
     if not reason:
-        raise invalid_input("reason", "须填写理由 / A reason is required")
+        raise invalid_input("reason", _("须填写理由"))
     if len(reason) > REASON_MAX_LENGTH:
         raise invalid_input(
             "reason",
-            f"理由不能超过 {REASON_MAX_LENGTH} 字 / The reason is limited to {REASON_MAX_LENGTH} "
-            "characters",
+            _("理由不能超过 %(limit)s 字") % {"limit": REASON_MAX_LENGTH},
         )
     return reason
 
 
 def _check_head(certificate, acting_user):
     if not heads(acting_user, certificate.department_id):
-        raise forbidden(
-            "只有发证部门负责人可以撤销或换发证照 / Only a head of the issuing department may "
-            "revoke or re-issue a certificate"
-        )
+        raise forbidden(_("只有发证部门负责人可以撤销或换发证照"))
 
 
 def _end(certificate, state, *, reason, acting_user, superseded_by=None):

@@ -1,6 +1,7 @@
 """The applicant's choice of how the result reaches them (送达方式), within what the item allows."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from onewindow.cases.actions.common import lock_case, record, require_state
 from onewindow.cases.constants import CaseState
@@ -29,7 +30,7 @@ LEFT_DELIVERY_STATES = (DeliveryState.IN_LOCKER, DeliveryState.SHIPPED, Delivery
 def method_not_allowed():
     return CaseActionError(
         "delivery_method_not_allowed",
-        "该事项不支持此送达方式 / This item cannot be delivered this way",
+        _("该事项不支持此送达方式"),
         status=422,
     )
 
@@ -37,8 +38,7 @@ def method_not_allowed():
 def result_has_left(delivery):
     return CaseActionError(
         "delivery_under_way",
-        f"结果{delivery.get_state_display()}，不能再更改送达方式 / "
-        f"The result has already left ({delivery.state}): the delivery method cannot change",
+        _("结果%(state)s，不能再更改送达方式") % {"state": delivery.get_state_display()},
         status=409,
     )
 
@@ -52,9 +52,7 @@ def do_choose_delivery(case, *, method, address=None, acting_user, client_addres
     (issued) and the method changes, it goes the new way at once.
     """
     if not is_clerk(acting_user):
-        raise forbidden(
-            "只有窗口人员可以登记送达方式 / Only window clerks record the delivery method"
-        )
+        raise forbidden(_("只有窗口人员可以登记送达方式"))
     case = lock_case(case)
     require_state(case, *CHOOSABLE_CASE_STATES)
     delivery = Delivery.objects.select_for_update().filter(case=case).first()

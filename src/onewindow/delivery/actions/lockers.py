@@ -61,7 +61,7 @@ def fitting_sizes(size):
 
 
 def _size_names(sizes):
-    return "、".join(str(CompartmentSize(s).label) for s in sizes), "/".join(sizes)
+    return _("、").join(str(CompartmentSize(s).label) for s in sizes), "/".join(sizes)
 
 
 def locker_full(locker, sizes):
@@ -72,12 +72,16 @@ def locker_full(locker, sizes):
         .values("size")
         .annotate(n=Count("id"))
     )
-    other = [f"{CompartmentSize(s).label} {free[s]} 个" for s in SIZE_ORDER if free.get(s)]
-    other_zh = f"；尚有空闲：{'、'.join(other)}" if other else ""
+    other = [
+        _("%(size)s %(count)s 个") % {"size": CompartmentSize(s).label, "count": free[s]}
+        for s in SIZE_ORDER
+        if free.get(s)
+    ]
+    others = _("；尚有空闲：%(list)s") % {"list": _("、").join(other)} if other else ""
     return CaseActionError(
         "locker_full",
-        f"取件柜已满：{locker.name}没有空闲的{names}{other_zh}。请改存其他取件柜或窗口领取 / "
-        f"The locker is full: no free {letters} compartment in {locker.code}",
+        _("取件柜已满：%(locker)s没有空闲的%(sizes)s%(others)s。请改存其他取件柜或窗口领取")
+        % {"locker": locker.name, "sizes": names, "others": others},
         detail=[{"type": "full", "loc": ["size"], "msg": letters, "ctx": {"free": free}}],
     )
 
@@ -110,18 +114,22 @@ def _claim_named(locker, compartment, size):
     if chosen is None:
         raise invalid_input(
             "compartment",
-            f"{locker.name}没有第 {number} 号格口 / Locker {locker.code} has no compartment {number}",
+            _("%(locker)s没有第 %(number)s 号格口") % {"locker": locker.name, "number": number},
         )
     if chosen.state == CompartmentState.OUT_OF_SERVICE:
         raise CaseActionError(
             "compartment_out_of_service",
-            f"第 {number} 号格口已停用 / Compartment {number} is out of service",
+            _("第 %(number)s 号格口已停用") % {"number": number},
         )
     if size and chosen.size not in fitting_sizes(size):
         raise invalid_input(
             "compartment",
-            f"第 {number} 号格口是{chosen.get_size_display()}，放不下{CompartmentSize(size).label}的"
-            f"材料 / Compartment {number} ({chosen.size}) is smaller than {size}",
+            _("第 %(number)s 号格口是%(chosen)s，放不下%(size)s的材料")
+            % {
+                "number": number,
+                "chosen": chosen.get_size_display(),
+                "size": CompartmentSize(size).label,
+            },
         )
     taken = Compartment.objects.filter(pk=chosen.pk, state=CompartmentState.FREE).update(
         state=CompartmentState.OCCUPIED
@@ -129,7 +137,7 @@ def _claim_named(locker, compartment, size):
     if not taken:
         raise CaseActionError(
             "compartment_taken",
-            f"第 {number} 号格口已被占用，请选择其他格口 / Compartment {number} is taken",
+            _("第 %(number)s 号格口已被占用，请选择其他格口") % {"number": number},
         )
     chosen.state = CompartmentState.OCCUPIED
     return chosen
@@ -155,31 +163,30 @@ def do_deposit_in_locker(
         .first()
     )
     if locker is None:
-        raise not_found("取件柜不存在 / Locker not found")
+        raise not_found(_("取件柜不存在"))
     if not at_own_point(acting_user, locker.service_point_id):
         # The village clerk who filled the hall's locker: a clerk stands at their own cabinets.
         raise locker_at_other_point(locker)
     if size and size not in CompartmentSize.values:
-        raise invalid_input("size", "格口尺寸应为 S、M 或 L / Size must be S, M or L")
+        raise invalid_input("size", _("格口尺寸应为 S、M 或 L"))
     case = lock_case(case)
     delivery = require_issued_delivery(case)
     if DeliveryMethod.LOCKER not in (case.item.delivery_methods or []):
         raise CaseActionError(
             "method_not_allowed",
-            "该事项不允许通过自助取件柜送达 / This item cannot be delivered through a locker",
+            _("该事项不允许通过自助取件柜送达"),
             status=422,
         )
     if delivery.method != DeliveryMethod.LOCKER:
         raise CaseActionError(
             "method_not_chosen",
-            f"申请人选择的送达方式是“{delivery.get_method_display()}”，不能放入取件柜 / "
-            f"The applicant chose '{delivery.method}', not a locker",
+            _("申请人选择的送达方式是“%(method)s”，不能放入取件柜")
+            % {"method": delivery.get_method_display()},
         )
     if delivery.state != DeliveryState.READY:
         raise CaseActionError(
             "not_ready",
-            f"送达状态为“{delivery.get_state_display()}”，不能入柜 / The result is "
-            f"'{delivery.state}', it cannot go into a locker",
+            _("送达状态为“%(state)s”，不能入柜") % {"state": delivery.get_state_display()},
         )
     if (
         case.supplement_due is not None
@@ -187,7 +194,7 @@ def do_deposit_in_locker(
     ):
         raise tolerated_outstanding()
     if not locker.active:
-        raise CaseActionError("locker_inactive", f"{locker.name}已停用 / The locker is not in use")
+        raise CaseActionError("locker_inactive", _("%(locker)s已停用") % {"locker": locker.name})
     chosen = _claim_named(locker, compartment, size) if compartment else _claim(locker, size)
     now = timezone.now()
     expires = now + timedelta(days=settings.ONEWINDOW_LOCKER_RETURN_DAYS)
@@ -237,7 +244,7 @@ def _new_deposit(**values):
                 return LockerDeposit.objects.create(code_hash=digest, **values), code
         except IntegrityError:
             continue  # that code is waiting in this cabinet already: draw another
-    raise CaseActionError("no_code", "无法生成取件码，请重试 / Could not draw a code, try again")
+    raise CaseActionError("no_code", _("无法生成取件码，请重试"))
 
 
 # --- the kiosk --------------------------------------------------------------------------------
@@ -320,7 +327,7 @@ def do_collect_from_locker(locker, *, code, client_address=None):
     none."""
     locker = Locker.objects.filter(pk=getattr(locker, "pk", locker)).first()
     if locker is None or not locker.active:
-        raise not_found("取件柜不存在 / Locker not found")
+        raise not_found(_("取件柜不存在"))
     now = timezone.now()
     locked_until = kiosk_locked_until(locker, client_address, now)
     if locked_until is not None:
@@ -349,8 +356,7 @@ def do_collect_from_locker(locker, *, code, client_address=None):
             if earlier is not None:
                 raise CaseActionError(
                     "code_returned",
-                    "逾期未取，结果已退回窗口，请凭短信中的领取码到窗口领取 / Not collected in "
-                    "time: the result went back to the window, collect it there with the new code",
+                    _("逾期未取，结果已退回窗口，请凭短信中的领取码到窗口领取"),
                     status=410,
                 )
         elif limits.is_held(deposit.pk, now.timestamp()):
@@ -373,7 +379,7 @@ def _open_and_deliver(locker, deposit, now, client_address):
     except DriverError as exc:
         raise CaseActionError(
             "locker_fault",
-            "柜门未能打开，请联系窗口工作人员 / The door did not open, please ask at the window",
+            _("柜门未能打开，请联系窗口工作人员"),
             status=503,
         ) from exc
     compartment.state = CompartmentState.FREE

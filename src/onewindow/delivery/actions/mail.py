@@ -140,30 +140,26 @@ def invalid_event(message):
 
 
 def unknown_shipment():
-    return CaseActionError(
-        "unknown_shipment", "没有这个运单号 / No shipment with this tracking number", status=404
-    )
+    return CaseActionError("unknown_shipment", _("没有这个运单号"), status=404)
 
 
 def tracking_input(payload):
     """A TrackingInput from the webhook's JSON object; 422 `invalid_event` naming what is wrong."""
     if not isinstance(payload, dict):
-        raise invalid_event("事件应为 JSON 对象 / The event must be a JSON object")
+        raise invalid_event(_("事件应为 JSON 对象"))
     values = {}
     for name, limit in (("tracking_number", 40), ("event_id", 64)):
         value = payload.get(name)
         if not isinstance(value, str) or not value.strip() or len(value.strip()) > limit:
-            raise invalid_event(f"缺少或无效的 {name} / Missing or invalid {name}")
+            raise invalid_event(_("缺少或无效的 %(name)s") % {"name": name})
         values[name] = value.strip()
     code = payload.get("code")
     if code not in TrackingCode.values:
-        raise invalid_event(f"未知的事件类型：{code} / Unknown event code: {code}")
+        raise invalid_event(_("未知的事件类型：%(code)s") % {"code": code})
     try:
         occurred_at = datetime.fromisoformat(str(payload.get("occurred_at")))
     except ValueError:
-        raise invalid_event(
-            "occurred_at 应为 ISO 8601 时间 / occurred_at must be an ISO 8601 time"
-        ) from None
+        raise invalid_event(_("occurred_at 应为 ISO 8601 时间")) from None
     if timezone.is_naive(occurred_at):
         try:
             occurred_at = timezone.make_aware(occurred_at)

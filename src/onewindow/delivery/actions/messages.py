@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import CaseActionError, forbidden, not_found
 from onewindow.cases.permissions import is_supervisor
@@ -61,7 +62,7 @@ def do_send_message(message_id):
     sender = SENDERS.get(message.channel)
     try:
         if sender is None:
-            raise SendFailed(f"无法发送的渠道 / No sender for channel {message.channel}")
+            raise SendFailed(_("无法发送的渠道：%(channel)s") % {"channel": message.channel})
         state = sender(message)
     except SendFailed as error:
         return _attempt_failed(message, str(error))
@@ -154,16 +155,15 @@ def may_see_messages(user):
 def do_retry_message(message, *, acting_user, client_address=None):
     """A staff member sends a failed (or held) message again, with a fresh set of attempts."""
     if not may_see_messages(acting_user):
-        raise forbidden("只有电子监察人员可以重发消息 / Only supervisors can resend messages")
+        raise forbidden(_("只有电子监察人员可以重发消息"))
     pk = message.pk if isinstance(message, OutboundMessage) else message
     message = OutboundMessage.objects.select_for_update().filter(pk=pk).first()
     if message is None:
-        raise not_found("消息不存在 / Message not found")
+        raise not_found(_("消息不存在"))
     if message.state not in RETRYABLE_STATES:
         raise CaseActionError(
             "wrong_state",
-            f"当前状态“{message.get_state_display()}”下不能重发 / "
-            f"Only failed or held messages can be resent (state '{message.state}')",
+            _("当前状态“%(state)s”下不能重发") % {"state": message.get_state_display()},
         )
     from_state = message.state
     message.state, message.attempts = MessageState.PENDING, 0

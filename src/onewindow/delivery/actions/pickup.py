@@ -96,10 +96,7 @@ def start_window_pickup(delivery, *, place=None, event_key=None, now=None):
     return pickup
 
 
-ID_MISMATCH = (
-    "证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书 / The ID number is not the "
-    "applicant's: a proxy needs their own ID and a letter of authorisation"
-)
+ID_MISMATCH = _("证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书")
 
 
 def _check_collector(collector):
@@ -114,13 +111,13 @@ def _check_collector(collector):
         if not typed:
             raise invalid_input(
                 "collector.id_number",
-                "请填写领取人证件号码 / The collector's ID number is required",
+                _("请填写领取人证件号码"),
             )
         return name, typed
     if collector.kind != CollectorKind.PROXY:
-        raise invalid_input("collector.kind", "领取人身份无效 / Unknown collector kind")
+        raise invalid_input("collector.kind", _("领取人身份无效"))
     if not name:
-        raise invalid_input("collector.name", "请填写代领人姓名 / The proxy's name is required")
+        raise invalid_input("collector.name", _("请填写代领人姓名"))
     try:
         id_number = validate_resident_id(collector.id_number, field="collector.id_number")
     except InvalidIdentity as error:
@@ -136,8 +133,7 @@ def _check_collector(collector):
     if not reference and collector.authorisation_scan is None:
         raise CaseActionError(
             "authorisation_missing",
-            "他人代领须提供申请人的授权委托书（填写编号或上传扫描件） / A proxy needs the "
-            "applicant's letter of authorisation (its reference or a scan)",
+            _("他人代领须提供申请人的授权委托书（填写编号或上传扫描件）"),
             status=422,
             detail=[{"type": "missing", "loc": ["collector.authorisation"], "msg": "required"}],
         )
@@ -407,13 +403,10 @@ def _hand_over_error(code, case, digest):
     if code == "in_locker":
         return CaseActionError(
             "in_locker",
-            "结果已放入自助取件柜，请申请人凭取件码到柜取件 / The result is in a locker: the "
-            "applicant collects it there with the locker code",
+            _("结果已放入自助取件柜，请申请人凭取件码到柜取件"),
         )
     if code == "not_at_window":
-        return CaseActionError(
-            "not_at_window", "结果不在窗口待领取 / The result is not waiting at the window"
-        )
+        return CaseActionError("not_at_window", _("结果不在窗口待领取"))
     if code == "other_point":
         delivery = Delivery.objects.get(case_id=case.pk)
         return result_at_other_point(waiting_point(delivery))
@@ -456,9 +449,7 @@ def do_resend_pickup_code(case, *, acting_user, client_address=None):
     case = lock_case(case)
     delivery = require_issued_delivery(case)
     if delivery.state not in AT_WINDOW:
-        raise CaseActionError(
-            "not_at_window", "结果不在窗口待领取 / The result is not waiting at the window"
-        )
+        raise CaseActionError("not_at_window", _("结果不在窗口待领取"))
     point = waiting_point(delivery)
     if point is not None and not at_own_point(acting_user, point.pk):
         raise result_at_other_point(point)

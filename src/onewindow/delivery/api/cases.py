@@ -4,6 +4,7 @@ where the result is — the shipment and its tracking events for mail. Mounted o
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from onewindow.accounts.api_auth import API_AUTH
@@ -149,7 +150,7 @@ def get_delivery(request, case_id: int):
     if delivery is None:
         from onewindow.cases.errors import not_found
 
-        raise not_found("该办件尚未选择送达方式 / No delivery chosen for this case")
+        raise not_found(_("该办件尚未选择送达方式"))
     return delivery
 
 

@@ -4,6 +4,7 @@ and the kiosk of a locker (public: the applicant types the code at the cabinet).
 from datetime import datetime
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from onewindow.accounts.api_auth import API_AUTH
@@ -89,7 +90,7 @@ def deposit(request, case_id: int, payload: DepositIn):
     case = _visible_case(request, case_id)
     locker = Locker.objects.filter(code=payload.locker).first()
     if locker is None:
-        raise not_found("取件柜不存在 / Locker not found")
+        raise not_found(_("取件柜不存在"))
     deposit = do_deposit_in_locker(
         case,
         locker=locker,
@@ -145,7 +146,7 @@ def kiosk_open(request, code: str, payload: KioskCodeIn):
 
     locker = Locker.objects.filter(code=code, active=True).first()
     if locker is None:
-        raise not_found("取件柜不存在 / Locker not found")
+        raise not_found(_("取件柜不存在"))
     deposit = do_collect_from_locker(locker, code=payload.code, client_address=_address(request))
     number = deposit.compartment.number
     return {"compartment": number, "message": f"第 {number} 号格口已打开，请取件"}

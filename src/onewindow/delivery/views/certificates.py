@@ -80,7 +80,7 @@ def verify(request):
         except CaseActionError as error:
             context["error"], status = error.message, error.status
     elif request.method == "POST" and request.POST.get("mode") == "pdf":
-        context["error"], status = _("请选择要核验的 PDF 文件 / Choose the PDF file to verify"), 422
+        context["error"], status = _("请选择要核验的 PDF 文件"), 422
     elif request.method == "POST":
         form = VerifyForm(request.POST)
         if form.is_valid():

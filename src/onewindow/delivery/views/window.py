@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.cases.errors import CaseActionError
 from onewindow.cases.uploads import check_upload
@@ -23,7 +24,7 @@ from onewindow.delivery.constants import CompartmentState
 from onewindow.delivery.forms import DepositForm, HandOverForm, TransferForm, place_errors
 from onewindow.delivery.panels import clerk_lockers
 
-FIX_FIELDS = "请检查标出的内容 / Please correct the marked fields"
+FIX_FIELDS = gettext_lazy("请检查标出的内容")
 
 
 def _post_only(view):
@@ -51,7 +52,7 @@ def issue_result(request, case):
 def hand_over(request, case):
     form = HandOverForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _render_case(request, case, error=_(FIX_FIELDS), status=422, hand_over_form=form)
+        return _render_case(request, case, error=FIX_FIELDS, status=422, hand_over_form=form)
     data = form.cleaned_data
     try:
         scan = None
@@ -96,7 +97,7 @@ def transfer(request, case):
     """Move a result waiting at my window to another service point (delivery.actions.transfer)."""
     form = TransferForm(request.POST)
     if not form.is_valid():
-        return _render_case(request, case, error=_(FIX_FIELDS), status=422, transfer_form=form)
+        return _render_case(request, case, error=FIX_FIELDS, status=422, transfer_form=form)
     try:
         pickup = do_transfer_result(
             case,
@@ -122,7 +123,7 @@ def transfer(request, case):
 def deposit(request, case):
     form = DepositForm(request.POST, lockers=clerk_lockers(request.user))
     if not form.is_valid():
-        return _render_case(request, case, error=_(FIX_FIELDS), status=422, deposit_form=form)
+        return _render_case(request, case, error=FIX_FIELDS, status=422, deposit_form=form)
     data = form.cleaned_data
     try:
         result = do_deposit_in_locker(
