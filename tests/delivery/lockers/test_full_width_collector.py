@@ -16,10 +16,7 @@ from tests.pickup import sent_code
 
 pytestmark = pytest.mark.django_db
 
-ID_MISMATCH = (
-    "证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书 / The ID number is not the "
-    "applicant's: a proxy needs their own ID and a letter of authorisation"
-)
+ID_MISMATCH = "证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书"
 
 
 def full_width(text):

@@ -11,10 +11,7 @@ from tests.openapi import ApiClient
 
 pytestmark = pytest.mark.django_db
 
-MOBILE_MESSAGE = (
-    "手机号码应为以 13–19 开头的 11 位数字 / "
-    "A mobile phone number has 11 digits and starts with 13 to 19"
-)
+MOBILE_MESSAGE = "手机号码应为以 13–19 开头的 11 位数字"
 
 
 @pytest.fixture
