@@ -34,6 +34,19 @@ def _issue_by_hand(settings):
 
 
 @pytest.fixture
+def still_clock():
+    """The clock stands still at the current moment. Rate limits count in fixed windows aligned to
+    the clock (a minute, a quarter hour): a test that makes N requests and expects the N+1th to be
+    refused would pass or fail by the second it ran at, if the clock could cross into a new window
+    between them."""
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
 def database_tasks(settings):
     """The database task backend that production uses: enqueued tasks wait for a worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

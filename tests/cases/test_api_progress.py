@@ -103,7 +103,7 @@ def test_a_wrong_secret_answers_exactly_like_an_unknown_number(api, reviewed_cas
     assert wrong.headers.keys() == unknown.headers.keys()
 
 
-def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, settings):
+def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, settings, still_clock):
     settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = 3
     query = {"number": reviewed_case.number, "secret": "0000"}
 
@@ -119,7 +119,7 @@ def test_too_many_queries_from_one_address_are_limited(api, reviewed_case, setti
     assert other_address.status_code == 200
 
 
-def test_the_default_limit_is_ten_a_minute(api, reviewed_case):
+def test_the_default_limit_is_ten_a_minute(api, reviewed_case, still_clock):
     query = {"number": reviewed_case.number, "secret": "8000"}
 
     answers = [api.get(PROGRESS, query).status_code for _ in range(11)]
@@ -127,7 +127,7 @@ def test_the_default_limit_is_ten_a_minute(api, reviewed_case):
     assert answers == [200] * 10 + [429]
 
 
-def test_a_signed_in_user_is_limited_too(client, reviewed_case, clerk, settings):
+def test_a_signed_in_user_is_limited_too(client, reviewed_case, clerk, settings, still_clock):
     settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE = 1
     api = ApiClient(client).as_user(clerk)
     query = {"number": reviewed_case.number, "secret": "8000"}

@@ -126,14 +126,14 @@ def test_the_promise_of_a_delivered_case_is_not_shown_as_a_warning(
     assert f'<b class="kept">{case.promised_deadline:%Y-%m-%d}</b>' in html
 
 
-def test_lookups_are_rate_limited_per_client_address(client, accepted_case):
+def test_lookups_are_rate_limited_per_client_address(client, accepted_case, still_clock):
     # Unknown numbers: wrong secrets for the case's own number would hold it (per number).
     for n in range(LOOKUPS_PER_WINDOW):
         assert lookup(client, f"4413039999999999{n:04d}", "0000").status_code == 200
     response = lookup(client, accepted_case.number, CITIZEN_ID[-4:])
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
-    assert "查询过于频繁" in page(response) and "Too many lookups" in page(response)
+    assert "查询过于频繁" in page(response) and "lookups" not in page(response)
     assert accepted_case.number not in page(response)
     # Another address is not affected.
     other = lookup(client, accepted_case.number, CITIZEN_ID[-4:], REMOTE_ADDR="10.0.0.9")

@@ -87,14 +87,14 @@ def lookup(api, forwarded):
 
 
 @pytest.mark.django_db
-def test_by_default_clients_behind_one_proxy_share_a_limit(api):
+def test_by_default_clients_behind_one_proxy_share_a_limit(api, still_clock):
     assert lookup(api, "198.51.100.1").status_code == 404
     # Another X-Forwarded-For does not make another client.
     assert lookup(api, "198.51.100.2").status_code == 429
 
 
 @pytest.mark.django_db
-def test_with_a_trusted_proxy_each_forwarded_client_has_its_own_limit(api, settings):
+def test_with_a_trusted_proxy_each_forwarded_client_has_its_own_limit(api, settings, still_clock):
     settings.ONEWINDOW_TRUSTED_PROXIES = 1
 
     assert lookup(api, "198.51.100.1").status_code == 404

@@ -227,7 +227,7 @@ def test_a_missing_file_is_a_422(api):
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
 
 
-def test_verifications_are_rate_limited_per_client(api, issue, settings):
+def test_verifications_are_rate_limited_per_client(api, issue, settings, still_clock):
     from onewindow.delivery.api import certificates as certificate_api
 
     certificate = issue()

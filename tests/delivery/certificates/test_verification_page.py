@@ -94,7 +94,7 @@ def test_an_empty_form_is_a_422(client):
     assert page.status_code == 422
 
 
-def test_the_page_is_rate_limited_with_the_api(client, issue, settings):
+def test_the_page_is_rate_limited_with_the_api(client, issue, settings, still_clock):
     from onewindow.delivery.api.certificates import RATE_LIMIT
 
     certificate = issue()
