@@ -94,7 +94,11 @@ def test_other_roles_get_403_with_a_clear_message(client, persona, request, acce
         response = client.get(url)
         assert response.status_code == 403, url
         assert "仅限综合窗口受理人员" in text(response)
-        assert "Only comprehensive-window clerks" in text(response)
+        # One language, the reader's: no English line under the Chinese.
+        assert "clerks" not in text(response)
+    english = client.get(WINDOW, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 403
+    assert "comprehensive-window clerks" in text(english) and "仅限" not in text(english)
 
 
 def test_other_roles_cannot_post_an_intake(client, reviewer_market, joint_item):
