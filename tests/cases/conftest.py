@@ -14,6 +14,22 @@ CITIZEN_ID = "11010519491231002X"
 ENTERPRISE_CODE = "91110000600037341L"
 
 
+def intake_payload(item, **applicant):
+    """An API intake of `item` by the citizen 李明 with every material received; `applicant`
+    overrides his fields (the value under test)."""
+    return {
+        "item_code": item.code,
+        "applicant": {
+            "kind": "citizen",
+            "name": "李明",
+            "id_number": CITIZEN_ID,
+            "phone": "13800138000",
+            **applicant,
+        },
+        "materials": [{"material_id": m.pk, "received": True} for m in item.materials.all()],
+    }
+
+
 @pytest.fixture
 def housing(db):
     return DepartmentFactory(code="ZJJ", name="惠州市惠阳区住房和城乡建设局")

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from onewindow.cases.models import Case
 from onewindow.core.models import AuditEntry
-from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
+from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE, intake_payload
 from tests.cases.test_window_pages import intake_data
 from tests.openapi import ApiClient
 
@@ -35,20 +35,6 @@ def api(client, clerk):
     return ApiClient(client).as_user(clerk)
 
 
-def payload(item, **applicant):
-    return {
-        "item_code": item.code,
-        "applicant": {
-            "kind": "citizen",
-            "name": "李明",
-            "id_number": CITIZEN_ID,
-            "phone": "13800138000",
-            **applicant,
-        },
-        "materials": [{"material_id": m.pk, "received": True} for m in item.materials.all()],
-    }
-
-
 def stored(case):
     return (
         case.applicant_id_number,
@@ -59,7 +45,7 @@ def stored(case):
 
 
 def test_the_api_stores_full_width_numbers_in_ascii(api, joint_item):
-    body = payload(
+    body = intake_payload(
         joint_item,
         id_number=full_width(CITIZEN_ID.lower()),
         phone="１３８ ００１３ ８０００",
@@ -79,7 +65,7 @@ def test_the_api_stores_full_width_numbers_in_ascii(api, joint_item):
 
 
 def test_the_api_stores_a_full_width_credit_code_in_ascii(api, joint_item):
-    body = payload(
+    body = intake_payload(
         joint_item,
         kind="enterprise",
         name="惠州市惠阳区示例餐饮有限公司",
@@ -100,7 +86,7 @@ def test_the_api_stores_a_full_width_credit_code_in_ascii(api, joint_item):
     [("applicant", "13٨00138000"), ("applicant", "1³800138000"), ("proxy", "١٣٩٠٠١٣٩٠٠٠")],
 )
 def test_a_phone_with_other_scripts_digits_is_refused(api, joint_item, field, phone):
-    body = payload(joint_item)
+    body = intake_payload(joint_item)
     if field == "proxy":
         body["proxy"] = {"name": "王芳", "id_number": PROXY_ID, "phone": phone}
     else:
@@ -121,7 +107,8 @@ def test_an_id_number_with_a_superscript_digit_is_still_refused(api, joint_item)
     message = "居民身份证号码格式错误"
 
     response = api.post(
-        "/api/cases/intakes", payload(joint_item, id_number=full_width(CITIZEN_ID[:16]) + "²Ｘ")
+        "/api/cases/intakes",
+        intake_payload(joint_item, id_number=full_width(CITIZEN_ID[:16]) + "²Ｘ"),
     )
 
     assert response.status_code == 422

@@ -9,7 +9,7 @@ import pytest
 from onewindow.cases.models import Case, IdempotencyKey
 from onewindow.core.models import AuditEntry
 from onewindow.delivery.models import RefusedWebhookCall
-from tests.cases.conftest import CITIZEN_ID
+from tests.cases.conftest import CITIZEN_ID, intake_payload
 from tests.openapi import assert_matches_openapi
 
 pytestmark = pytest.mark.django_db
@@ -30,20 +30,6 @@ def assert_refused(client, response, where, *, path, method="get"):
 
 def nothing_written():
     return Case.objects.count() == 0 and AuditEntry.objects.count() == 0
-
-
-def intake_payload(item, **applicant):
-    return {
-        "item_code": item.code,
-        "applicant": {
-            "kind": "citizen",
-            "name": "李明",
-            "id_number": CITIZEN_ID,
-            "phone": "13800138000",
-            **applicant,
-        },
-        "materials": [{"material_id": m.pk, "received": True} for m in item.materials.all()],
-    }
 
 
 def post_json(client, path, payload, **extra):

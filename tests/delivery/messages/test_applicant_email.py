@@ -6,7 +6,7 @@ import pytest
 from onewindow.cases.models import Case
 from onewindow.core.models import AuditEntry
 from onewindow.delivery.models import OutboundMessage
-from tests.cases.conftest import CITIZEN_ID
+from tests.cases.conftest import intake_payload
 from tests.cases.test_window_pages import WINDOW, intake_data
 from tests.openapi import ApiClient
 
@@ -16,23 +16,9 @@ INTAKES = "/api/cases/intakes"
 INVALID = "电子邮箱格式不正确"
 
 
-def payload(item, **applicant):
-    return {
-        "item_code": item.code,
-        "applicant": {
-            "kind": "citizen",
-            "name": "李明",
-            "id_number": CITIZEN_ID,
-            "phone": "13800138000",
-            **applicant,
-        },
-        "materials": [{"material_id": m.pk, "received": True} for m in item.materials.all()],
-    }
-
-
 def test_the_api_keeps_the_applicants_email(client, clerk, joint_item):
     api = ApiClient(client).as_user(clerk)
-    response = api.post(INTAKES, payload(joint_item, email="liming@example.cn"))
+    response = api.post(INTAKES, intake_payload(joint_item, email="liming@example.cn"))
     assert response.status_code == 201
     assert response.json()["applicant"]["email"] == "liming@example.cn"
     assert Case.objects.get().applicant_email == "liming@example.cn"
@@ -40,7 +26,7 @@ def test_the_api_keeps_the_applicants_email(client, clerk, joint_item):
 
 def test_the_api_refuses_an_invalid_email_and_writes_nothing(client, clerk, joint_item):
     api = ApiClient(client).as_user(clerk)
-    response = api.post(INTAKES, payload(joint_item, email="liming@"))
+    response = api.post(INTAKES, intake_payload(joint_item, email="liming@"))
     assert response.status_code == 422
     body = response.json()
     assert (body["code"], body["message"]) == ("invalid_input", INVALID)
