@@ -92,7 +92,12 @@ def on_day(day):
 
 
 @pytest.fixture
-def screenshots():
+def screenshots(tmp_path):
+    """Where the browser tests save their pictures: the README's docs/screenshots/ when
+    ONEWINDOW_SCREENSHOTS=1, else the test's own directory, so that an ordinary run does not
+    rewrite the committed PNGs with pixel noise."""
+    if os.environ.get("ONEWINDOW_SCREENSHOTS") != "1":
+        return tmp_path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
