@@ -17,6 +17,7 @@ from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.permissions import at_own_point, is_clerk
 from onewindow.catalog.constants import DepartmentKind
 from onewindow.catalog.models import Department
+from onewindow.core.identity import is_ascii_digits
 from onewindow.delivery.actions.pickup import (
     AT_WINDOW,
     require_issued_delivery,
@@ -39,7 +40,7 @@ def service_points():
 def _target(to_point):
     pk = getattr(to_point, "pk", to_point)  # a Department, its pk, or a form's text
     target = None
-    if isinstance(pk, int) or (isinstance(pk, str) and pk.isascii() and pk.isdigit()):
+    if isinstance(pk, int) or (isinstance(pk, str) and is_ascii_digits(pk)):
         target = service_points().filter(pk=int(pk)).first()
     if target is None:
         raise invalid_input("to_point", _("请选择政务服务中心、镇或村（社区）服务点。"))
