@@ -21,6 +21,17 @@ class ItemType(models.TextChoices):
     PUBLIC_SERVICE = "public_service", _("公共服务")
 
 
+class ResultDocument(models.TextChoices):
+    """The official document a decision of the item produces (chosen per item; the refusal of any
+    item is a 不予行政许可决定书)."""
+
+    LICENCE = "licence", _("许可证（营业执照式）")
+    APPROVAL_DECISION = "approval_decision", _("准予行政许可决定书")
+    ACCEPTANCE_OPINION = "acceptance_opinion", _("验收意见书")
+    FILING_RECEIPT = "filing_receipt", _("备案回执")
+    CERTIFICATION = "certification", _("证明")
+
+
 class WindowClass(models.TextChoices):
     SOCIAL = "social", _("社会服务类")
     ENTERPRISE = "enterprise", _("企业经营类")

@@ -15,6 +15,7 @@ from onewindow.catalog.constants import (
     ItemType,
     MaterialForm,
     Requirement,
+    ResultDocument,
     WindowClass,
 )
 
@@ -147,6 +148,21 @@ class ServiceItem(models.Model):
         default=0,
         validators=[MaxValueValidator(30)],
         help_text=_("准予决定所发证照的有效期，自发证日起算；0 为长期有效。"),
+    )
+    needs_signature = models.BooleanField(
+        _("决定须负责人签发"),
+        default=False,
+        help_text=_(
+            "开启后，审查人员拟写的决定须经牵头部门负责人签发后才作出并出件；"
+            "行政许可事项默认开启。"
+        ),
+    )
+    result_document = models.CharField(
+        _("结果文书"),
+        max_length=24,
+        choices=ResultDocument.choices,
+        blank=True,
+        help_text=_("准予决定所出具的文书种类；留空时按事项类型确定（行政许可为许可证）。"),
     )
     channels = models.JSONField(
         _("办理渠道"), default=list, help_text=_("允许的办理渠道：window、online、kiosk、village。")
