@@ -129,6 +129,7 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             "needs_signature", initial.get("item_type", ItemType.LICENSING) == ItemType.LICENSING
         )
         return initial
+
     fieldsets = [
         (
             None,

@@ -29,9 +29,7 @@ def _clean_text(value, field, *, required, message):
     if required and not value:
         raise invalid_input(field, message)
     if len(value) > TEXT_MAX_LENGTH:
-        raise invalid_input(
-            field, _("不能超过 %(count)s 个字") % {"count": TEXT_MAX_LENGTH}
-        )
+        raise invalid_input(field, _("不能超过 %(count)s 个字") % {"count": TEXT_MAX_LENGTH})
     return value
 
 
