@@ -12,10 +12,17 @@ from onewindow.cases.constants import (
     UNDECIDED_INTAKE_DAYS,
     CaseState,
     Colour,
+    DraftState,
     StageState,
     TaskState,
 )
-from onewindow.cases.models import Case, Notification, NotificationRead, ReviewTask
+from onewindow.cases.models import (
+    Case,
+    DecisionDraft,
+    Notification,
+    NotificationRead,
+    ReviewTask,
+)
 from onewindow.cases.permissions import sees_full_identity
 from onewindow.core import workdays
 from onewindow.core.identity import compact_identity, mask_email, mask_id, mask_phone
@@ -321,3 +328,21 @@ def current_step(case):
         for t in stage.tasks.filter(state=TaskState.OPEN).select_related("department")
     ]
     return stage, departments
+
+
+def drafts_awaiting_signature(user):
+    """The 待签发 list: drafts a head of the user's department may sign, oldest first; every
+    department's for a superuser, none for anyone else. Cases that left review (terminated,
+    withdrawn) are not listed.
+
+    Index: drafts_awaiting (department, state)."""
+    drafts = DecisionDraft.objects.filter(
+        state=DraftState.AWAITING_SIGNATURE, case__state=CaseState.IN_REVIEW
+    )
+    if not user.is_active:
+        return drafts.none()
+    if not user.is_superuser:
+        if user.role != Role.HEAD or not user.department_id:
+            return drafts.none()
+        drafts = drafts.filter(department_id=user.department_id)
+    return drafts.select_related("case__item", "drafted_by").order_by("drafted_at", "id")
