@@ -152,7 +152,15 @@ def awaiting_decision_for(department):
         Case.objects.filter(state=CaseState.IN_REVIEW, item__lead_department=department)
         .exclude(stages__state__in=[StageState.OPEN, StageState.PENDING])
         .select_related("item")
-        .annotate(refusals=Count("tasks", filter=Q(tasks__state=TaskState.REFUSED)))
+        .annotate(
+            refusals=Count("tasks", filter=Q(tasks__state=TaskState.REFUSED)),
+            # Items a head signs: a draft already waits for the signature.
+            draft_waiting=Exists(
+                DecisionDraft.objects.filter(
+                    case=OuterRef("pk"), state=DraftState.AWAITING_SIGNATURE
+                )
+            ),
+        )
         .order_by("promised_deadline", "id")
     )
 
