@@ -128,3 +128,8 @@ def test_the_one_click_decision_is_refused_for_a_signed_item(api, reviewed_case,
     assert (response.status_code, response.json()["code"]) == (409, "signature_required")
     assert "签发" in response.json()["message"]
     assert Case.objects.get(pk=reviewed_case.pk).state == CaseState.IN_REVIEW
+
+
+def test_the_list_needs_a_signed_in_caller(api):
+    response = api.as_user(None).get(AWAITING)
+    assert response.status_code == 401
