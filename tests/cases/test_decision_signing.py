@@ -384,3 +384,14 @@ def test_an_inactive_head_cannot_sign(reviewed_case, reviewer_market, market):
         status=403,
         message="只有牵头部门负责人可以签发决定",
     )
+
+
+def test_control_characters_in_the_text_are_refused(reviewed_case, reviewer_market):
+    error = refused(
+        lambda: draft_approval(reviewed_case, reviewer_market, text="准予\x1b[2J开业"),
+        reviewed_case,
+        code="invalid_input",
+        status=422,
+        message="决定正文不能含有终端转义序列",
+    )
+    assert error.detail[0]["type"] == "control_character"

@@ -15,17 +15,23 @@ from django.utils.translation import gettext as _
 from onewindow.accounts.constants import Role
 from onewindow.cases.actions.common import lock_case, notify, record, require_state, today
 from onewindow.cases.constants import CaseState, Colour, Decision, DraftState, StageState, TaskState
-from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
+from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, invalid_value
 from onewindow.cases.models import DecisionDraft
 from onewindow.cases.permissions import heads, works_for
 from onewindow.core import numbering
+from onewindow.core.text import InvalidText, clean_text
 from onewindow.delivery.tasks import enqueue_issue_result
 
 TEXT_MAX_LENGTH = 5000
 
 
-def _clean_text(value, field, *, required, message):
-    value = (value or "").strip()
+def _clean_text(value, field, *, label, required, message=""):
+    """Text that goes on the decision document or to the drafter: core.text's rule (no control
+    or direction-changing characters), required when asked, at most TEXT_MAX_LENGTH."""
+    try:
+        value = clean_text(value, field=field, label=label, multiline=True)
+    except InvalidText as exc:
+        raise invalid_value(exc) from None
     if required and not value:
         raise invalid_input(field, message)
     if len(value) > TEXT_MAX_LENGTH:
@@ -92,12 +98,18 @@ def do_draft_decision(
         raise forbidden(_("只有牵头部门的审批人员可以拟写决定"))
     if outcome not in Decision.values:
         raise invalid_input("outcome", _("请选择准予许可或不予许可"))
-    text = _clean_text(text, "text", required=True, message=_("须填写决定正文"))
+    text = _clean_text(
+        text, "text", label=_("决定正文"), required=True, message=_("须填写决定正文")
+    )
     refusal = outcome == Decision.REFUSED
     reasons = _clean_text(
-        reasons, "reasons", required=refusal, message=_("不予许可须写明理由和依据")
+        reasons,
+        "reasons",
+        label=_("不予许可的理由"),
+        required=refusal,
+        message=_("不予许可须写明理由和依据"),
     )
-    conditions = _clean_text(conditions, "conditions", required=False, message="")
+    conditions = _clean_text(conditions, "conditions", label=_("许可条件"), required=False)
     if refusal:
         conditions, valid_until = "", None
     elif valid_until is not None and valid_until <= today():
@@ -218,7 +230,9 @@ def do_return_draft(draft, *, comment, acting_user, client_address=None):
     """The head returns the draft with a comment; the reviewer may draft again."""
     if not heads(acting_user, draft.department_id):
         raise forbidden(_("只有牵头部门负责人可以退回决定草稿"))
-    comment = _clean_text(comment, "comment", required=True, message=_("退回须写明意见"))
+    comment = _clean_text(
+        comment, "comment", label=_("退回意见"), required=True, message=_("退回须写明意见")
+    )
     draft = _lock_draft(draft)
     case = draft.case
     require_state(draft, DraftState.AWAITING_SIGNATURE)
