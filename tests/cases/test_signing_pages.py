@@ -84,6 +84,8 @@ def test_the_head_signs_from_the_list_with_the_confirmation(
     draft = DecisionDraft.objects.get()
 
     client.force_login(head_market)
+    notices = client.get(reverse("cases:notifications")).content.decode()
+    assert ">决定待签发</span>" in notices  # the kind's label, not its key
     inbox = client.get(reverse("cases:inbox")).content.decode()
     assert reverse("cases:awaiting_signature") in inbox
     listed = client.get(reverse("cases:awaiting_signature")).content.decode()

@@ -267,6 +267,8 @@ ACTION_LABELS = {
     "refuse_extension": gettext_lazy("不批准延期"),
     "receive_tolerated_materials": gettext_lazy("容缺材料已补齐"),
     "decide_case": gettext_lazy("作出决定"),
+    "draft_decision": gettext_lazy("拟写决定，提交签发"),
+    "return_decision_draft": gettext_lazy("退回决定草稿"),
     "mark_collected": gettext_lazy("已领取"),
     "issue_result": gettext_lazy("已出件"),
     "hand_over_at_window": gettext_lazy("窗口领取"),
