@@ -144,3 +144,26 @@ def test_only_the_lead_departments_head_opens_the_signing_page(
     assert (
         reviewed_case.number not in client.get(reverse("cases:awaiting_signature")).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"valid_until": "明年"}, "有效期截止日期格式为 年-月-日"),
+        ({"outcome": "maybe"}, "请选择准予许可或不予许可"),
+        ({"text": "   "}, "须填写决定正文"),
+    ],
+)
+def test_bad_draft_fields_are_shown_on_the_task_page(
+    client, reviewed_case, reviewer_market, fields, message
+):
+    client.force_login(reviewer_market)
+    response = post_draft(client, reviewed_case, **fields)
+    assert response.status_code == 422 and message in response.content.decode()
+    assert not DecisionDraft.objects.exists()
+
+
+def test_an_unknown_draft_or_case_is_404(client, reviewed_case, head_market):
+    client.force_login(head_market)
+    assert client.get(reverse("cases:signing", args=[999999])).status_code == 404
+    assert post_draft(client, Case(pk=999999)).status_code == 404
