@@ -93,6 +93,8 @@ def create_fixtures():
             defaults={
                 "name": "W1 基准联办事项",
                 "item_type": ItemType.LICENSING,
+                # W1 measures the one-click decision: no head's signature (签发) step.
+                "needs_signature": False,
                 "window_class": WindowClass.ENTERPRISE,
                 "lead_department": departments[0],
                 "legal_limit_days": 20,
@@ -102,6 +104,9 @@ def create_fixtures():
                 "published_at": timezone.now(),
             },
         )
+        if not created and item.needs_signature:
+            # A bench database from before catalog 0003, which turned signatures on for licensing.
+            ServiceItem.objects.filter(pk=item.pk).update(needs_signature=False)
         if created:
             for position, name in enumerate(MATERIALS):
                 Material.objects.create(item=item, position=position, name=name)

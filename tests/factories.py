@@ -45,6 +45,9 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"441303-TEST-{n:03d}")
     name = factory.Sequence(lambda n: f"测试事项{n}")
     item_type = ItemType.LICENSING
+    # Decided with one click unless a test asks for the head's signature (签发): the catalogue
+    # file and the admin turn it on for licensing items, the tests of signing do it themselves.
+    needs_signature = False
     window_class = WindowClass.SOCIAL
     lead_department = factory.SubFactory(DepartmentFactory)
     legal_limit_days = 20

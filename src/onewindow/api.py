@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from onewindow.cases.api import router as cases_router
+from onewindow.cases.api.decisions import awaiting_router as decisions_router
 from onewindow.catalog.api import router as catalog_router
 from onewindow.core import api_errors
 from onewindow.delivery.api import (
@@ -61,6 +62,8 @@ api = OneWindowAPI(
 )
 api.add_router("/catalog/", catalog_router)
 api.add_router("/cases/", cases_router)
+# The head's drafts awaiting signature: /api/decisions/awaiting-signature.
+api.add_router("/decisions/", decisions_router)
 api.add_router("/certificates/", certificates_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/kiosk/", kiosk_router)

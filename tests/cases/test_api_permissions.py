@@ -391,6 +391,9 @@ SIGNED_IN_ENDPOINTS = [
     ),
     ("post", "/api/cases/{case}/tolerated-materials", {"material_ids": [1]}),
     ("post", "/api/cases/{case}/decide", {}),
+    ("post", "/api/cases/{case}/decision/draft", {"outcome": "approved", "text": "x"}),
+    ("post", "/api/cases/{case}/decision/sign", None),
+    ("post", "/api/cases/{case}/decision/return", {"comment": "x"}),
     (
         "post",
         "/api/cases/{case}/collect",

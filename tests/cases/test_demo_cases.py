@@ -19,7 +19,7 @@ def test_the_demo_makes_cases_in_every_state_once(capsys):
     counts = (Case.objects.count(), AuditEntry.objects.filter(object_type="cases.case").count())
     call_command("demo")
 
-    assert "Demo cases: 8" in first and "Demo cases: kept" in capsys.readouterr().out
+    assert "Demo cases: 9" in first and "Demo cases: kept" in capsys.readouterr().out
     assert (
         Case.objects.count(),
         AuditEntry.objects.filter(object_type="cases.case").count(),
@@ -29,6 +29,7 @@ def test_the_demo_makes_cases_in_every_state_once(capsys):
         [
             CaseState.DELIVERED,
             CaseState.DELIVERED,
+            CaseState.IN_REVIEW,
             CaseState.IN_REVIEW,
             CaseState.IN_REVIEW,
             CaseState.IN_REVIEW,
@@ -68,3 +69,22 @@ def test_the_demo_has_a_hall_locker_holding_one_result():
     deposit = case.delivery.locker_deposits.get()
     assert deposit.compartment.state == CompartmentState.OCCUPIED and deposit.locker == locker
     assert case.messages.filter(template="locker_code").exists()
+
+
+def test_the_demo_decisions_are_signed_and_one_awaits_head_markets_signature():
+    from onewindow.accounts.models import User
+    from onewindow.cases.constants import DraftState
+    from onewindow.cases.models import DecisionDraft
+
+    call_command("demo")
+    delivered = Case.objects.get(item__code="441303-SCJG-003")
+    signed = delivered.decision_drafts.get()
+    assert signed.state == DraftState.SIGNED and signed.handled_by.username == "head_market"
+    assert delivered.decision_text.startswith("经审查")
+    head = User.objects.get(username="head_market")
+    [waiting] = queries.drafts_awaiting_signature(head)
+    assert waiting.case.item.code == "441303-SCJG-004"
+    assert DecisionDraft.objects.filter(state=DraftState.AWAITING_SIGNATURE).count() == 1
+    # Every department that reviews in the demo has a head.
+    heads = set(User.objects.filter(role="head").values_list("department__code", flat=True))
+    assert {"SCJGJ", "XFJYDD", "ZJJ"} <= heads

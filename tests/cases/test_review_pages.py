@@ -569,9 +569,18 @@ def test_the_lead_departments_head_terminates_a_case_from_the_task_page(
     client.force_login(head_market)
     page = client.get(f"/inbox/tasks/{task.pk}/")
     assert "终止办理" in page.content.decode()
-    empty = client.post(f"/inbox/tasks/{task.pk}/terminate/", {"reason": " "})
-    assert empty.status_code == 422
-    done = client.post(f"/inbox/tasks/{task.pk}/terminate/", {"reason": "申请人提供虚假材料"})
+    empty = client.post(f"/inbox/tasks/{task.pk}/terminate/", {"reason": " ", "confirm": "yes"})
+    assert empty.status_code == 422 and "须说明原因" in empty.content.decode()
+    # Terminating cannot be undone: the page's confirmation box is checked on the server.
+    unconfirmed = client.post(
+        f"/inbox/tasks/{task.pk}/terminate/", {"reason": "申请人提供虚假材料"}
+    )
+    assert unconfirmed.status_code == 422 and "此操作不可撤回" in unconfirmed.content.decode()
+    accepted_case.refresh_from_db()
+    assert accepted_case.state == CaseState.IN_REVIEW
+    done = client.post(
+        f"/inbox/tasks/{task.pk}/terminate/", {"reason": "申请人提供虚假材料", "confirm": "yes"}
+    )
 
     accepted_case.refresh_from_db()
     assert done.status_code == 302 and accepted_case.state == CaseState.TERMINATED

@@ -79,6 +79,11 @@ def test_verification_says_genuine_then_revoked(live_server, browser, certificat
     head = new_page(browser)
     sign_in(head, base, "head_market", f"/certificates/{certificate.pk}/")
     head.get_by_label("理由").fill("以欺骗手段取得许可，依法撤销")
+    # Without the confirmation the server refuses and says what revoking does.
+    head.get_by_role("button", name="撤销证照").click()
+    expect(head.get_by_role("alert")).to_contain_text("此操作不可撤回")
+    head.get_by_label("理由").fill("以欺骗手段取得许可，依法撤销")
+    head.get_by_label("确认撤销").check()
     head.get_by_role("button", name="撤销证照").click()
     expect(head.locator(".messages")).to_contain_text("证照已撤销")
     expect(head.locator(".cert-state")).to_contain_text("已撤销")

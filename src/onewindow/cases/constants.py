@@ -111,3 +111,11 @@ SINGLE_EXTENSION_CAP_DAYS = 10
 JOINT_EXTENSION_CAP_DAYS = 15
 JOINT_TOTAL_CAP_DAYS = 45 + 15
 UNDECIDED_INTAKE_DAYS = 5
+
+
+class DraftState(models.TextChoices):
+    """A decision drafted by a reviewer of the lead department, signed (签发) by its head."""
+
+    AWAITING_SIGNATURE = "awaiting_signature", _("待签发")
+    RETURNED = "returned", _("已退回")
+    SIGNED = "signed", _("已签发")

@@ -13,9 +13,13 @@ from onewindow.cases.actions import (
     do_accept_case,
     do_complete_review,
     do_decide_case,
+    do_draft_decision,
     do_issue_supplement_notice,
     do_receive_intake,
+    do_sign_decision,
 )
+from onewindow.cases.actions.common import today
+from onewindow.cases.actions.signing import default_valid_until
 from onewindow.cases.constants import TaskState
 from onewindow.cases.models import Case
 from onewindow.catalog.constants import DeliveryMethod, Requirement
@@ -53,18 +57,27 @@ DEMO_CASES = [
     ("441303-ZJ-002", ENTERPRISE, "supplement_notice", "first_required"),
     ("441303-SCJG-004", CITIZEN_2, "submitted", ()),
     ("441303-SCJG-005", CITIZEN_2, "in_locker", ()),
+    # Every department answered; the reviewer's draft waits in head_market's 待签发 list.
+    ("441303-SCJG-004", ENTERPRISE, "awaiting_signature", ()),
 ]
+
+
+REVIEWERS = ("reviewer_market", "reviewer_fire", "reviewer_housing")
+HEADS = ("head_market", "head_fire", "head_housing")
 
 
 def load_demo_cases():
     """Create the demo cases unless there are some; returns (number or "—", item, state) rows."""
     staff = User.objects.select_related("department").in_bulk(
-        ["clerk", "reviewer_market", "reviewer_fire", "reviewer_housing"], field_name="username"
+        ["clerk", "reviewer_market", "reviewer_fire", "reviewer_housing", *HEADS],
+        field_name="username",
     )
     clerk = staff["clerk"]
     if Case.objects.filter(clerk=clerk).exists():
         return []
-    reviewers = {user.department_id: user for user in staff.values() if user is not clerk}
+    reviewers = {user.department_id: user for name, user in staff.items() if name in REVIEWERS}
+    # The heads sign the decisions of items that need a signature.
+    reviewers["heads"] = {user.department_id: user for name, user in staff.items() if name in HEADS}
     made = []
     for code, applicant, plan, left_out in DEMO_CASES:
         item = ServiceItem.objects.published().filter(code=code).first()
@@ -117,7 +130,20 @@ def _make(item, applicant, plan, left_out, clerk, reviewers):
                 acting_user=reviewers[task.department_id],
             )
     lead = reviewers[item.lead_department_id]
-    case = do_decide_case(case, acting_user=lead)
+    if not item.needs_signature:
+        case = do_decide_case(case, acting_user=lead)
+    else:
+        draft = do_draft_decision(
+            case,
+            outcome="approved",
+            text=f"经审查，申请人{case.applicant_name}的申请符合法定条件，准予{item.name}。",
+            conditions="请在经营场所显著位置悬挂许可证，依法依规经营。",
+            valid_until=default_valid_until(item, today()),
+            acting_user=lead,
+        )
+        if plan == "awaiting_signature":
+            return case
+        case = do_sign_decision(draft, acting_user=reviewers["heads"][item.lead_department_id])
     locker = Locker.objects.filter(active=True, service_point_id=clerk.department_id).first()
     if plan == "in_locker" and locker is not None:
         Delivery.objects.update_or_create(case=case, defaults={"method": DeliveryMethod.LOCKER})

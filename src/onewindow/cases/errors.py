@@ -49,3 +49,19 @@ def invalid_value(exc, loc=None):
         status=422,
         detail=[{"type": exc.code, "loc": loc or [exc.field], "msg": exc.message}],
     )
+
+
+def confirmation_required():
+    """An irreversible action (sign, refuse, revoke, terminate) posted without its confirmation
+    box ticked: the page's form requires it, with or without JavaScript."""
+    return CaseActionError(
+        "confirmation_required",
+        _("此操作不可撤回：请阅读将发生的结果，勾选确认后再提交"),
+        status=422,
+    )
+
+
+def require_confirmation(data):
+    """`data` is the posted form: its `confirm` box must be ticked (value "yes")."""
+    if data.get("confirm") != "yes":
+        raise confirmation_required()

@@ -12,10 +12,17 @@ from onewindow.cases.constants import (
     UNDECIDED_INTAKE_DAYS,
     CaseState,
     Colour,
+    DraftState,
     StageState,
     TaskState,
 )
-from onewindow.cases.models import Case, Notification, NotificationRead, ReviewTask
+from onewindow.cases.models import (
+    Case,
+    DecisionDraft,
+    Notification,
+    NotificationRead,
+    ReviewTask,
+)
 from onewindow.cases.permissions import sees_full_identity
 from onewindow.core import workdays
 from onewindow.core.identity import compact_identity, mask_email, mask_id, mask_phone
@@ -145,7 +152,15 @@ def awaiting_decision_for(department):
         Case.objects.filter(state=CaseState.IN_REVIEW, item__lead_department=department)
         .exclude(stages__state__in=[StageState.OPEN, StageState.PENDING])
         .select_related("item")
-        .annotate(refusals=Count("tasks", filter=Q(tasks__state=TaskState.REFUSED)))
+        .annotate(
+            refusals=Count("tasks", filter=Q(tasks__state=TaskState.REFUSED)),
+            # Items a head signs: a draft already waits for the signature.
+            draft_waiting=Exists(
+                DecisionDraft.objects.filter(
+                    case=OuterRef("pk"), state=DraftState.AWAITING_SIGNATURE
+                )
+            ),
+        )
         .order_by("promised_deadline", "id")
     )
 
@@ -252,6 +267,8 @@ ACTION_LABELS = {
     "refuse_extension": gettext_lazy("不批准延期"),
     "receive_tolerated_materials": gettext_lazy("容缺材料已补齐"),
     "decide_case": gettext_lazy("作出决定"),
+    "draft_decision": gettext_lazy("拟写决定，提交签发"),
+    "return_decision_draft": gettext_lazy("退回决定草稿"),
     "mark_collected": gettext_lazy("已领取"),
     "issue_result": gettext_lazy("已出件"),
     "hand_over_at_window": gettext_lazy("窗口领取"),
@@ -321,3 +338,21 @@ def current_step(case):
         for t in stage.tasks.filter(state=TaskState.OPEN).select_related("department")
     ]
     return stage, departments
+
+
+def drafts_awaiting_signature(user):
+    """The 待签发 list: drafts a head of the user's department may sign, oldest first; every
+    department's for a superuser, none for anyone else. Cases that left review (terminated,
+    withdrawn) are not listed.
+
+    Index: drafts_awaiting (department, state)."""
+    drafts = DecisionDraft.objects.filter(
+        state=DraftState.AWAITING_SIGNATURE, case__state=CaseState.IN_REVIEW
+    )
+    if not user.is_active:
+        return drafts.none()
+    if not user.is_superuser:
+        if user.role != Role.HEAD or not user.department_id:
+            return drafts.none()
+        drafts = drafts.filter(department_id=user.department_id)
+    return drafts.select_related("case__item", "drafted_by").order_by("drafted_at", "id")

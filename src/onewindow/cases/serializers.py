@@ -369,6 +369,11 @@ class CaseOut(Schema):
     decision: Choice | None = Field(description="准予或不予许可；未决定为 null。")
     decision_number: str = Field(description="决定文号。")
     decided_on: date | None = Field(description="决定日期。")
+    decision_text: str = Field(description="负责人签发的决定正文；未经签发的决定为空。")
+    decision_conditions: str = Field(description="签发的准予决定附加的条件。")
+    decision_valid_until: date | None = Field(
+        description="签发的准予决定所定的有效期截止日期；null 为长期有效或未经签发。"
+    )
     reason: str = Field(description="不予受理、不予许可、撤回或终止的理由。")
     collected_at: datetime | None = Field(description="领取时间。")
     collected_by: str = Field(description="领取人。")

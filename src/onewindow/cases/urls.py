@@ -1,4 +1,4 @@
-from onewindow.cases.views import public, review, supervision, window
+from onewindow.cases.views import public, review, signing, supervision, window
 
 app_name = "cases"
 
@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     *window.urlpatterns,
     *review.urlpatterns,
+    *signing.urlpatterns,
     *supervision.urlpatterns,
     *public.urlpatterns,
 ]

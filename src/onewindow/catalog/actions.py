@@ -45,6 +45,8 @@ def _write_item_version(spec, *, version, status, acting_user, departments):
         is_on_the_spot=spec["on_the_spot"],
         max_visits=spec["max_visits"],
         result_validity_years=spec["result_validity_years"],
+        needs_signature=spec["needs_signature"],
+        result_document=spec["result_document"],
         channels=spec["channels"],
         is_fully_online=spec["fully_online"],
         fee_yuan=Decimal(str(spec["fee_yuan"])),

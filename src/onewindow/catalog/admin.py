@@ -5,7 +5,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.actions import CatalogueError, do_create_draft, do_publish_item
-from onewindow.catalog.constants import Channel, DeliveryMethod, ItemStatus, SpecialProcedure
+from onewindow.catalog.constants import (
+    Channel,
+    DeliveryMethod,
+    ItemStatus,
+    ItemType,
+    SpecialProcedure,
+)
 from onewindow.catalog.forms import ServiceItemForm
 from onewindow.catalog.models import Department, FlowStage, FlowStep, Material, ServiceItem
 from onewindow.catalog.specs import item_to_spec
@@ -114,6 +120,16 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
     ]
     inlines = [MaterialInline, FlowStageInline]
     actions = ["create_draft", "publish"]
+
+    def get_changeform_initial_data(self, request):
+        """A new item starts with 决定须负责人签发 ticked, as 行政许可 items have it (the catalogue
+        file's default too); an administrator adding another type of item unticks it."""
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault(
+            "needs_signature", initial.get("item_type", ItemType.LICENSING) == ItemType.LICENSING
+        )
+        return initial
+
     fieldsets = [
         (
             None,
@@ -139,6 +155,8 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
                     "is_on_the_spot",
                     "max_visits",
                     "result_validity_years",
+                    "needs_signature",
+                    "result_document",
                     "channels",
                     "is_fully_online",
                     "delivery_methods",

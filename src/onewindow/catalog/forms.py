@@ -35,6 +35,8 @@ class ServiceItemForm(forms.ModelForm):
             "is_on_the_spot",
             "max_visits",
             "result_validity_years",
+            "needs_signature",
+            "result_document",
             "channels",
             "is_fully_online",
             "delivery_methods",

@@ -5,6 +5,8 @@ One shape for import, export, validation and "has this item changed?" comparison
 
 from decimal import Decimal
 
+from onewindow.catalog.constants import ItemType
+
 
 def department_to_spec(department):
     return {
@@ -37,6 +39,8 @@ def item_to_spec(item):
         "on_the_spot": item.is_on_the_spot,
         "max_visits": item.max_visits,
         "result_validity_years": item.result_validity_years,
+        "needs_signature": item.needs_signature,
+        "result_document": item.result_document,
         "channels": list(item.channels),
         "fully_online": item.is_fully_online,
         "fee_yuan": _fee(item.fee_yuan),
@@ -80,6 +84,7 @@ ITEM_DEFAULTS = {
     "on_the_spot": False,
     "max_visits": 1,
     "result_validity_years": 0,
+    "result_document": "",
     "fully_online": False,
     "fee_yuan": 0,
     "fee_basis": "",
@@ -102,6 +107,9 @@ MATERIAL_DEFAULTS = {
 def normalise_item_spec(spec):
     """Fill defaults so that a file written by hand compares equal to the exported form."""
     full = {**ITEM_DEFAULTS, **spec}
+    # A head signs the decisions of 行政许可 items unless the file says otherwise.
+    full.setdefault("needs_signature", full.get("type") == ItemType.LICENSING)
+    full["result_document"] = full["result_document"] or ""
     full["construction_stage"] = full["construction_stage"] or ""
     full["fee_yuan"] = _fee(full["fee_yuan"])
     full["materials"] = [{**MATERIAL_DEFAULTS, **m} for m in full["materials"] or []]

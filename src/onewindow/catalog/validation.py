@@ -20,6 +20,7 @@ from onewindow.catalog.constants import (
     ItemType,
     MaterialForm,
     Requirement,
+    ResultDocument,
     SpecialProcedure,
     WindowClass,
 )
@@ -137,6 +138,9 @@ def validate_item_spec(spec, *, place="", department_codes):
     on_the_spot = check.boolean(spec, "on_the_spot")
     check.integer(spec, "max_visits", low=0, high=2, required=False)
     check.integer(spec, "result_validity_years", low=0, high=30, required=False)
+    if "needs_signature" in spec:
+        check.boolean(spec, "needs_signature")
+    check.choice(spec, "result_document", ResultDocument, required=False)
     channels = check.choice_list(spec, "channels", Channel)
     fully_online = check.boolean(spec, "fully_online")
     check.choice_list(spec, "delivery_methods", DeliveryMethod)

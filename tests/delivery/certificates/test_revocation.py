@@ -106,7 +106,15 @@ def test_the_head_sees_the_revoke_form_and_revokes_on_the_page(client, issue, he
     html = page.content.decode()
     assert certificate.number in html and "撤销证照" in html
     assert f"/certificates/{certificate.pk}/pdf/" in html
-    response = client.post(f"/certificates/{certificate.pk}/revoke/", {"reason": "许可依据已废止"})
+    unconfirmed = client.post(
+        f"/certificates/{certificate.pk}/revoke/", {"reason": "许可依据已废止"}
+    )
+    assert unconfirmed.status_code == 422
+    assert "此操作不可撤回" in unconfirmed.content.decode()
+    _unchanged(certificate)
+    response = client.post(
+        f"/certificates/{certificate.pk}/revoke/", {"reason": "许可依据已废止", "confirm": "yes"}
+    )
     assert response.status_code == 302
     certificate.refresh_from_db()
     assert certificate.state == CertificateState.REVOKED
@@ -126,7 +134,9 @@ def test_a_reviewer_sees_no_revoke_form_and_a_post_is_refused(client, issue, rev
 def test_a_revoke_without_reason_on_the_page_says_so(client, issue, head_market):
     certificate = issue()
     client.force_login(head_market)
-    response = client.post(f"/certificates/{certificate.pk}/revoke/", {"reason": ""})
+    response = client.post(
+        f"/certificates/{certificate.pk}/revoke/", {"reason": "", "confirm": "yes"}
+    )
     assert response.status_code == 422 and "须填写理由" in response.content.decode()
     _unchanged(certificate)
 

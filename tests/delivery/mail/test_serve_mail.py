@@ -14,8 +14,8 @@ from tests.core.test_serve import ONEWINDOW, _free_port, _wait_for
 SCRIPT = """
 from onewindow.accounts.models import User
 from onewindow.cases.actions import (
-    ApplicantInput, MaterialInput, do_accept_case, do_complete_review, do_decide_case,
-    do_receive_intake,
+    ApplicantInput, MaterialInput, do_accept_case, do_complete_review, do_draft_decision,
+    do_receive_intake, do_sign_decision,
 )
 from onewindow.cases.constants import TaskState
 from onewindow.catalog.models import ServiceItem
@@ -43,7 +43,9 @@ do_choose_delivery(
 while case.tasks.filter(state=TaskState.OPEN).exists():
     for task in case.tasks.filter(state=TaskState.OPEN):
         do_complete_review(task, decision="approved", opinion="同意", acting_user=admin)
-do_decide_case(case, acting_user=admin)
+# A licence of the demo catalogue: drafted and signed (签发) by a head (here the superuser).
+draft = do_draft_decision(case, outcome="approved", text="准予许可。", acting_user=admin)
+do_sign_decision(draft, acting_user=admin)
 case.refresh_from_db()
 do_issue_result(case, acting_user=clerk)
 print(case.pk)

@@ -18,6 +18,7 @@ from onewindow.cases.actions.intake import (
     do_update_intake_materials,
 )
 from onewindow.cases.actions.review import do_complete_review
+from onewindow.cases.actions.signing import do_draft_decision, do_return_draft, do_sign_decision
 from onewindow.cases.actions.supervision import (
     do_mark_all_notifications_read,
     do_mark_notification_read,
@@ -33,6 +34,7 @@ __all__ = [
     "do_complete_review",
     "do_decide_case",
     "do_decide_extension",
+    "do_draft_decision",
     "do_end_suspension",
     "do_issue_supplement_notice",
     "do_mark_all_notifications_read",
@@ -44,6 +46,8 @@ __all__ = [
     "do_refresh_colours",
     "do_request_extension",
     "do_request_supplement",
+    "do_return_draft",
+    "do_sign_decision",
     "do_start_special_procedure",
     "do_terminate_case",
     "do_update_intake_materials",

@@ -22,7 +22,9 @@ def awaiting_decision(case):
 
 
 def do_decide_case(case, *, acting_user, client_address=None):
-    """The decision after the flow: approved when every department agreed, refused otherwise."""
+    """The decision after the flow: approved when every department agreed, refused otherwise.
+
+    Only for items without `needs_signature`: the others are drafted and signed (signing.py)."""
     if not may_review_somewhere(acting_user):
         raise _lead_forbidden()
     batch = Batch()
@@ -32,6 +34,13 @@ def do_decide_case(case, *, acting_user, client_address=None):
         lead = "(SELECT lead_department_id FROM catalog_serviceitem WHERE id = c.item_id)"
         conditions.append(statements.outside_department(lead, acting_user.department_id))
     conditions += [
+        # Checked in the same round trip: items whose decisions a head signs (cases.actions.signing).
+        (
+            "EXISTS (SELECT 1 FROM catalog_serviceitem i WHERE i.id = c.item_id "
+            "AND i.needs_signature = %s)",
+            [True],
+            "signature_required",
+        ),
         ("c.state <> %s", [CaseState.IN_REVIEW], "case_state"),
         (
             "EXISTS (SELECT 1 FROM cases_casestage s WHERE s.case_id = c.id AND s.state IN (%s, %s))",
@@ -65,6 +74,11 @@ def _case_error(code, case_id, *, allowed=(CaseState.IN_REVIEW,)):
         return _lead_forbidden()
     if code == "case_state":
         return wrong_state(Case.objects.get(pk=case_id), allowed)
+    if code == "signature_required":
+        return CaseActionError(
+            "signature_required",
+            _("本事项的决定须由牵头部门负责人签发：请拟写决定，提交负责人签发"),
+        )
     if code == "review_not_finished":
         return CaseActionError("review_not_finished", _("仍有部门未答复，不能作出决定"))
     if code == "tolerated_materials_outstanding":

@@ -10,6 +10,7 @@ from onewindow.cases.constants import (
     WITHDRAWABLE_STATES,
     CaseState,
     Colour,
+    DraftState,
     ExtensionState,
     StageState,
     TaskState,
@@ -38,6 +39,10 @@ def _end_early(case, *, state, action, reason, acting_user, client_address):
     )
     case.suspensions.filter(ended_on__isnull=True).update(ended_on=today(), ended_by=acting_user)
     _close_pending_extensions(case.extensions.all(), "办件已撤回或终止")
+    # A decision awaiting signature can no longer be signed: returned, with the reason.
+    case.decision_drafts.filter(state=DraftState.AWAITING_SIGNATURE).update(
+        state=DraftState.RETURNED, handled_at=timezone.now(), return_comment="办件已撤回或终止"
+    )
     case.reason, case.colour = reason, Colour.NONE
     set_state(case, state, extra_fields=["reason", "colour"])
     record(

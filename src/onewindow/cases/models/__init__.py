@@ -1,4 +1,5 @@
 from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
+from onewindow.cases.models.decisions import DecisionDraft
 from onewindow.cases.models.supervision import Notification, NotificationRead
 from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
 
@@ -6,6 +7,7 @@ __all__ = [
     "Case",
     "CaseMaterial",
     "CaseStage",
+    "DecisionDraft",
     "Extension",
     "IdempotencyKey",
     "Notification",

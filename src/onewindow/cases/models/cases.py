@@ -162,6 +162,18 @@ class Case(models.Model):
     decided_on = models.DateField(
         _("决定日期"), null=True, blank=True, help_text=_("作出决定的日期。")
     )
+    decision_text = models.TextField(
+        _("决定正文"), blank=True, help_text=_("负责人签发的决定书正文；未经签发的决定为空。")
+    )
+    decision_conditions = models.TextField(
+        _("许可条件"), blank=True, help_text=_("准予许可时附加的条件或要求。")
+    )
+    decision_valid_until = models.DateField(
+        _("许可有效期至"),
+        null=True,
+        blank=True,
+        help_text=_("签发的准予决定所定的有效期截止日期；为空表示长期有效或未经签发。"),
+    )
     reason = models.TextField(
         _("原因或说明"), blank=True, help_text=_("不予受理、不予许可、撤回或终止的理由。")
     )

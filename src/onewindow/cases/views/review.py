@@ -41,7 +41,7 @@ from onewindow.cases.constants import (
     SuspensionKind,
     TaskState,
 )
-from onewindow.cases.errors import CaseActionError
+from onewindow.cases.errors import CaseActionError, require_confirmation
 from onewindow.cases.models import (
     Case,
     CaseMaterial,
@@ -60,6 +60,7 @@ from onewindow.cases.views.common import (
     set_remaining,
     today,
 )
+from onewindow.cases.views.signing import draft_context
 from onewindow.catalog.constants import MaterialForm
 
 PAGE_SIZE = 50
@@ -190,6 +191,7 @@ def _render_inbox(request, *, error=None, status=200):
         awaiting=list(queries.awaiting_decision_for(department)) if department else [],
         is_head=is_head,
         pending_extensions=list(_pending_extensions(department)) if is_head else [],
+        awaiting_signature=queries.drafts_awaiting_signature(user).count() if is_head else 0,
         error=error,
     )
     response = render(request, "cases/review/inbox.html", context, status=status)
@@ -224,7 +226,7 @@ def _task_for(user, pk):
     return task
 
 
-def _render_task(request, pk, *, failed=None, error=None, status=200):
+def render_task(request, pk, *, failed=None, error=None, status=200):
     task = _task_for(request.user, pk)
     case = task.case
     on = today()
@@ -265,7 +267,10 @@ def _render_task(request, pk, *, failed=None, error=None, status=200):
         and not any(
             e.task_id == task.pk and e.state == ExtensionState.REQUESTED for e in extensions
         ),
-        can_decide=works_for(user, case.item.lead_department_id) and awaiting_decision(case),
+        can_decide=not case.item.needs_signature
+        and works_for(user, case.item.lead_department_id)
+        and awaiting_decision(case),
+        **draft_context(user, case),
         can_terminate=heads(user, case.item.lead_department_id)
         and case.state in WITHDRAWABLE_STATES,
         special_procedures=SPECIAL_PROCEDURES,
@@ -280,7 +285,7 @@ def _render_task(request, pk, *, failed=None, error=None, status=200):
 
 @login_required
 def task_detail(request, pk):
-    return _render_task(request, pk)
+    return render_task(request, pk)
 
 
 def _run(request, pk, form_name, action, done_message, *, done_url=None):
@@ -289,7 +294,7 @@ def _run(request, pk, form_name, action, done_message, *, done_url=None):
         action()
     except CaseActionError as exc:
         message, status = failed(exc)
-        return _render_task(request, pk, failed=form_name, error=message, status=status)
+        return render_task(request, pk, failed=form_name, error=message, status=status)
     messages.success(request, done_message)
     return redirect(done_url or reverse("cases:inbox_task", args=[pk]))
 
@@ -339,7 +344,7 @@ def task_procedure(request, pk):
     task = _task_for(request.user, pk)
     form = SpecialProcedureForm(request.POST)
     if not form.is_valid():
-        return _render_task(
+        return render_task(
             request,
             pk,
             failed="procedure",
@@ -465,18 +470,26 @@ def case_decide(request, pk):
 @login_required
 @require_POST
 def case_terminate(request, pk):
-    """A head of the lead department ends the case (终止办理), with a reason."""
+    """A head of the lead department ends the case (终止办理), with a reason and the box that
+    confirms it: the case cannot be resumed."""
     task = _task_for(request.user, pk)
-    return _run(
-        request,
-        pk,
-        "terminate",
-        lambda: do_terminate_case(
+
+    def terminate():
+        # Who may terminate is the action's first answer (403); the confirmation comes next.
+        if heads(request.user, task.case.item.lead_department_id):
+            require_confirmation(request.POST)
+        do_terminate_case(
             task.case,
             reason=request.POST.get("reason", ""),
             acting_user=request.user,
             client_address=client_ip(request),
-        ),
+        )
+
+    return _run(
+        request,
+        pk,
+        "terminate",
+        terminate,
         _("办件已终止。"),
         done_url=reverse("cases:inbox"),
     )

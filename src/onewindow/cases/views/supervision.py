@@ -64,6 +64,9 @@ NOTIFICATION_KINDS = {
     "task_red_card": gettext_lazy("本部门任务红牌"),
     "press": gettext_lazy("督办"),
     "extension_requested": gettext_lazy("延期申请"),
+    "decision_awaiting_signature": gettext_lazy("决定待签发"),
+    "decision_draft_returned": gettext_lazy("决定草稿被退回"),
+    "decision_signed": gettext_lazy("决定已签发"),
 }
 
 

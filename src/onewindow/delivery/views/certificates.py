@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases.errors import CaseActionError
+from onewindow.cases.errors import CaseActionError, require_confirmation
 from onewindow.cases.permissions import heads
 from onewindow.cases.queries import cases_visible_to
 from onewindow.cases.views.public import mask_name
@@ -154,7 +154,10 @@ def certificate_pdf(request, pk):
     )
 
 
-def _end_view(action, success):
+def _end_view(action, success, *, confirm=False):
+    """A head ends a certificate; with `confirm` (revoking: it cannot be undone) the posted form
+    must carry the ticked confirmation box, checked after who may do it (the action's 403)."""
+
     @login_required
     @require_POST
     def view(request, pk):
@@ -162,6 +165,8 @@ def _end_view(action, success):
         form = ReasonForm(request.POST)
         reason = request.POST.get("reason", "")
         try:
+            if confirm and heads(request.user, certificate.department_id):
+                require_confirmation(request.POST)
             result = action(
                 certificate,
                 reason=reason,
@@ -178,7 +183,7 @@ def _end_view(action, success):
     return view
 
 
-revoke = _end_view(do_revoke_certificate, _("证照已撤销。"))
+revoke = _end_view(do_revoke_certificate, _("证照已撤销。"), confirm=True)
 supersede = _end_view(do_supersede_certificate, _("已换发新证照，原证照已标记为已换发。"))
 
 urlpatterns = [

@@ -22,6 +22,9 @@ DEMO_STAFF = [
     ("reviewer_fire", "消防救援 刘强", Role.REVIEWER, "XFJYDD", False, False),
     ("reviewer_housing", "住建 张敏", Role.REVIEWER, "ZJJ", False, False),
     ("head_market", "市场监管 负责人 王建国", Role.HEAD, "SCJGJ", False, False),
+    # Every department that reviews has a head: extensions are approved and decisions signed.
+    ("head_fire", "消防救援 负责人 陈志刚", Role.HEAD, "XFJYDD", False, False),
+    ("head_housing", "住建 负责人 赵丽华", Role.HEAD, "ZJJ", False, False),
     ("supervisor", "电子监察 李静", Role.SUPERVISOR, "ZWFWZX", False, False),
     ("agent", "项目代办员 周航", Role.AGENT, "ZWFWZX", False, False),
 ]
