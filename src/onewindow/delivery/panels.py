@@ -1,7 +1,7 @@
 """What the window case page shows of a case's delivery: the issue button, the hand-over and
 locker deposit forms, where the result is, and the visits the case cost."""
 
-from onewindow.cases.constants import CaseState
+from onewindow.cases.constants import ApplicantKind, CaseState
 from onewindow.cases.permissions import at_own_point, service_point_id_of
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.actions.transfer import service_points
@@ -64,6 +64,15 @@ def case_panel(request, case, forms_):
         "can_deposit": can_deposit,
         "locker_rows": locker_rows,
         "hand_over_form": forms_.get("hand_over_form")
-        or HandOverForm(initial={"collector_name": case.applicant_name}),
+        or HandOverForm(initial={"collector_name": _expected_collector(case)}),
         "deposit_form": forms_.get("deposit_form") or DepositForm(lockers=lockers),
     }
+
+
+def _expected_collector(case):
+    """The name the hand-over form starts with: a citizen collects in person; for an enterprise
+    the one who comes is its legal representative (their ID is checked) or a proxy, never the
+    company's name."""
+    if case.applicant_kind == ApplicantKind.ENTERPRISE:
+        return case.legal_representative
+    return case.applicant_name

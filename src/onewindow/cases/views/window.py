@@ -353,6 +353,7 @@ def continue_intake(request, pk):
         "error": error,
         "art32": case.received_on <= art32_cutoff(),
         "masked_id": mask_id(case.applicant_id_number),
+        "masked_representative_id": mask_id(case.legal_representative_id_number),
         "shown": shown_identity(request.user, case),
     }
     return render(request, "cases/window/intake_continue.html", context, status=status)
@@ -374,6 +375,7 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         "case": case,
         "reference": documents.reference(case),
         "masked_id": mask_id(case.applicant_id_number),
+        "masked_representative_id": mask_id(case.legal_representative_id_number),
         "shown": shown,
         "rows": rows,
         "tolerated": tolerated,
