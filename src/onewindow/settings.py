@@ -269,6 +269,8 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 # Largest scanned material accepted at intake, in bytes.
 ONEWINDOW_MAX_UPLOAD_BYTES = env.int("ONEWINDOW_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Hours a scan attached to an intake form sent back for a correction is kept for that form.
+ONEWINDOW_PENDING_UPLOAD_HOURS = env.int("ONEWINDOW_PENDING_UPLOAD_HOURS", default=24)
 # Working days an applicant has to hand in tolerated missing materials (容缺) by default.
 ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS = env.int("ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS", default=5)
 # Public progress lookups per client address and minute (page and API share the counter).

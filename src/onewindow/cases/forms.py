@@ -98,6 +98,7 @@ class ChecklistLine:
     scan: forms.BoundField
     defect: forms.BoundField
     row: object = None  # the CaseMaterial when continuing an intake
+    pending: str = ""  # the name of a scan kept from an earlier try of the form
 
     @property
     def errors(self):
@@ -115,6 +116,8 @@ class ChecklistForm(forms.Form):
         self.materials = list(materials)
         self.rows = rows or {}
         self.upload_error = None
+        # {material id: file name} of the scans kept from earlier tries (cases.actions.pending).
+        self.pending = {}
         for material in self.materials:
             row = self.rows.get(material.pk)
             received = row is not None and row.status == MaterialStatus.RECEIVED
@@ -158,6 +161,7 @@ class ChecklistForm(forms.Form):
                 scan=self[f"m{material.pk}-scan"],
                 defect=self[f"m{material.pk}-defect"],
                 row=self.rows.get(material.pk),
+                pending=self.pending.get(material.pk, ""),
             )
             for material in self.materials
         ]

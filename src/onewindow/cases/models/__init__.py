@@ -1,6 +1,7 @@
 from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
 from onewindow.cases.models.supervision import Notification, NotificationRead
 from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
+from onewindow.cases.models.uploads import PendingUpload
 
 __all__ = [
     "Case",
@@ -10,6 +11,7 @@ __all__ = [
     "IdempotencyKey",
     "Notification",
     "NotificationRead",
+    "PendingUpload",
     "ReviewTask",
     "Suspension",
 ]
