@@ -43,6 +43,7 @@ def case_panel(request, case, forms_):
         and delivery.method == DeliveryMethod.LOCKER
         and delivery.state == DeliveryState.READY
     )
+    visits = list(case.visits.select_related("service_point").order_by("at", "id"))
     lockers = clerk_lockers(request.user)
     locker_rows = []
     if can_deposit:
@@ -53,7 +54,10 @@ def case_panel(request, case, forms_):
         "delivery": delivery,
         "pickup": pickup,
         "deposit": deposit,
-        "visits": list(case.visits.select_related("service_point").order_by("at", "id")),
+        "visits": visits,
+        # 最多跑一次 / 零跑动 broken: shown on the case page, counted on the supervision board.
+        "visits_over_promise": case.item.max_visits is not None
+        and len(visits) > case.item.max_visits,
         "can_issue": case.state == CaseState.DECIDED,
         "can_hand_over": can_hand_over,
         "waits_elsewhere": at_window and not here,
