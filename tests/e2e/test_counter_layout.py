@@ -65,3 +65,77 @@ def test_the_outcome_buttons_are_in_view_after_filling_the_checklist_at_1366x768
     page.locator('[data-outcome="accept"]').click()
     expect(page.get_by_role("heading", name="受理通知书")).to_be_visible()
     page.context.close()
+
+
+@pytest.fixture
+def locker_with_a_result(transactional_db):
+    """The hall's locker holding one result (a 20-digit case number on its tile)."""
+    from onewindow.cases.actions import ApplicantInput, do_accept_case, do_receive_intake
+    from onewindow.delivery.actions import do_deposit_in_locker, do_issue_result
+    from onewindow.delivery.models import Delivery
+    from tests.cases.conftest import all_received
+    from tests.delivery.lockers.conftest import make_locker
+    from tests.factories import ServiceItemFactory
+
+    hall = DepartmentFactory(code="ZWFWZX", name="惠阳区政务服务中心", kind="hall")
+    market = DepartmentFactory(code="SCJGJ", name="惠州市惠阳区市场监督管理局")
+    clerk = UserFactory(username="clerk", full_name="陈晓", role="clerk", department=hall)
+    item = ServiceItemFactory(
+        code="441303-SCJG-900",
+        name="食品经营许可（延续）",
+        lead_department=market,
+        is_on_the_spot=True,
+        promised_limit_days=0,
+        flow=[[(market, 0)]],
+        delivery_methods=["window", "locker", "mail"],
+    )
+    locker = make_locker(hall)
+    case = do_receive_intake(
+        item=item,
+        applicant=ApplicantInput(
+            kind="citizen", name="李明", id_number="11010519491231002X", phone="13800138000"
+        ),
+        materials=all_received(item),
+        acting_user=clerk,
+    )
+    case = do_accept_case(case, acting_user=clerk)
+    Delivery.objects.create(case=case, method="locker")
+    do_issue_result(case, acting_user=clerk)
+    case.refresh_from_db()
+    do_deposit_in_locker(case, locker=locker, acting_user=clerk, size="S")
+    return case, locker
+
+
+def test_the_locker_grid_shows_whole_case_numbers(live_server, browser, locker_with_a_result):
+    case, _locker = locker_with_a_result
+    page = new_page(browser)
+    page.set_viewport_size(COUNTER)
+    sign_in(page, live_server.url, "clerk", "/window/lockers/")
+    link = page.locator(".compartment a", has_text=case.number)
+    expect(link).to_be_visible()
+
+    tile = link.locator("xpath=ancestor::li[1]")
+    inner, outer = link.bounding_box(), tile.bounding_box()
+    assert outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+    assert tile.evaluate("li => li.scrollWidth <= li.clientWidth")
+    assert link.evaluate("a => a.getClientRects().length") == 1  # on one line, not broken up
+    page.context.close()
+
+
+def test_after_a_wrong_code_the_kiosk_open_button_stays_on_a_1280x800_screen(
+    live_server, browser, locker_with_a_result
+):
+    _case, locker = locker_with_a_result
+    kiosk = new_page(browser)
+    kiosk.set_viewport_size({"width": 1280, "height": 800})
+    kiosk.goto(f"{live_server.url}/kiosk/lockers/{locker.code}/")
+    for digit in "000000":
+        kiosk.locator(f'.key[data-digit="{digit}"]').click()
+    kiosk.get_by_role("button", name="开柜取件").click()
+    expect(kiosk.locator("#kiosk-error")).to_contain_text("取件码不正确")
+
+    kiosk.evaluate("window.scrollTo(0, 0)")  # as the page loads: nobody scrolls a kiosk
+    button = kiosk.get_by_role("button", name="开柜取件")
+    assert in_viewport(kiosk, button), button.bounding_box()
+    assert in_viewport(kiosk, kiosk.locator("#kiosk-error"))
+    kiosk.context.close()
