@@ -139,3 +139,41 @@ def test_after_a_wrong_code_the_kiosk_open_button_stays_on_a_1280x800_screen(
     assert in_viewport(kiosk, button), button.bounding_box()
     assert in_viewport(kiosk, kiosk.locator("#kiosk-error"))
     kiosk.context.close()
+
+
+def test_the_needs_supplement_badge_stays_a_small_pill_beside_a_long_name(
+    live_server, browser, window_clerk
+):
+    from onewindow.cases.actions import (
+        ApplicantInput,
+        MaterialInput,
+        do_issue_supplement_notice,
+        do_receive_intake,
+    )
+
+    item = ServiceItem.objects.published().get(code="441303-BDC-005")
+    case = do_receive_intake(
+        item=item,
+        applicant=ApplicantInput(
+            kind="enterprise",
+            name="惠州市惠阳区粤味轩餐饮管理有限公司第二分公司",  # wraps in the side list
+            id_number="91110000600037341L",
+            phone="13800138000",
+            legal_representative="王强",
+        ),
+        materials=[MaterialInput(material_id=m.pk, received=False) for m in item.materials.all()],
+        acting_user=window_clerk,
+    )
+    do_issue_supplement_notice(case, defects={}, acting_user=window_clerk)
+    page = new_page(browser)
+    page.set_viewport_size(COUNTER)
+    sign_in(page, live_server.url, "clerk", "/window/")
+
+    badge = page.locator(".intake-row .state")
+    expect(badge).to_have_text("待补正")
+    name = page.locator(".intake-row .intake-top b").bounding_box()
+    box = badge.bounding_box()
+    line = badge.evaluate("b => parseFloat(getComputedStyle(b).lineHeight)")
+    assert name["height"] > 1.5 * line  # the name did wrap
+    assert box["height"] <= line + 2, box  # one line high, not stretched beside the name
+    page.context.close()
