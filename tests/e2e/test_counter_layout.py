@@ -177,3 +177,30 @@ def test_the_needs_supplement_badge_stays_a_small_pill_beside_a_long_name(
     assert name["height"] > 1.5 * line  # the name did wrap
     assert box["height"] <= line + 2, box  # one line high, not stretched beside the name
     page.context.close()
+
+
+def test_a_search_replaced_while_typing_logs_no_console_error(live_server, browser, window_clerk):
+    page = new_page(browser)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    sign_in(page, live_server.url, "clerk", "/window/")
+    answered = []
+
+    def slow(route):
+        # The first search is still on its way when the clerk types on.
+        if not answered:
+            answered.append(route.request.url)
+            page.wait_for_timeout(600)
+        route.continue_()
+
+    page.route("**/window/items/?*", slow)
+    search = page.locator("#item-q")
+    search.press_sequentially("sp", delay=20)
+    page.wait_for_timeout(300)  # the first request goes out (delay:200ms)…
+    search.press_sequentially("jy", delay=20)  # …and a second one follows while it waits
+    expect(page.locator("#item-results .pick").first).to_contain_text("食品经营许可")
+    page.wait_for_timeout(800)
+
+    assert answered, "the search went out"
+    assert not [text for text in errors if "htmx" in text], errors
+    page.context.close()
