@@ -245,7 +245,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Mobile numbers, ID numbers and credit codes never reach a log in clear (core/logmask.py).
-    "filters": {"mask_identities": {"()": "onewindow.core.logmask.MaskIdentities"}},
+    "filters": {
+        "mask_identities": {"()": "onewindow.core.logmask.MaskIdentities"},
+        # A 403 is logged in one line, without the traceback Django adds (core/logfilters.py).
+        "refusal_in_one_line": {"()": "onewindow.core.logfilters.RefusalInOneLine"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -255,6 +259,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["refusal_in_one_line"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs each rendering step at INFO; fontTools each subset.
         "weasyprint": {"level": "WARNING"},
