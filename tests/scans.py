@@ -21,9 +21,9 @@ DOCUMENT_XML = (
 
 
 @cache
-def pdf():
+def pdf(width=595):
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=width, height=842)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -28,3 +28,29 @@ def test_api_answers_chinese_as_utf8_not_escapes(client):
     response = client.get("/api/catalog/items")
 
     assert "个体工商户营业执照核发" in response.content.decode("utf-8")
+
+
+def test_the_schema_is_built_once_not_per_request(client, monkeypatch):
+    import ninja.main
+
+    from onewindow.api import api
+
+    built = []
+    build = ninja.main.get_schema
+
+    def counting(**kwargs):
+        built.append(kwargs["path_prefix"])
+        return build(**kwargs)
+
+    monkeypatch.setattr(ninja.main, "get_schema", counting)
+    monkeypatch.setattr(api, "_openapi_schemas", {}, raising=False)  # as a new process starts
+
+    first = client.get("/api/openapi.json")
+    second = client.get("/api/openapi.json")
+
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert built == ["/api/"]  # the second request did not rebuild it
+    # What the override adds is in the cached schema too.
+    responses = second.json()["paths"]["/api/cases/intakes"]["post"]["responses"]
+    assert {"400", "413"} <= set(responses)

@@ -245,7 +245,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     # Mobile numbers, ID numbers and credit codes never reach a log in clear (core/logmask.py).
-    "filters": {"mask_identities": {"()": "onewindow.core.logmask.MaskIdentities"}},
+    "filters": {
+        "mask_identities": {"()": "onewindow.core.logmask.MaskIdentities"},
+        # A 403 is logged in one line, without the traceback Django adds (core/logfilters.py).
+        "refusal_in_one_line": {"()": "onewindow.core.logfilters.RefusalInOneLine"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
@@ -255,6 +259,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": {"filters": ["refusal_in_one_line"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint logs each rendering step at INFO; fontTools each subset.
         "weasyprint": {"level": "WARNING"},
@@ -269,6 +274,8 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
 # Largest scanned material accepted at intake, in bytes.
 ONEWINDOW_MAX_UPLOAD_BYTES = env.int("ONEWINDOW_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Hours a scan attached to an intake form sent back for a correction is kept for that form.
+ONEWINDOW_PENDING_UPLOAD_HOURS = env.int("ONEWINDOW_PENDING_UPLOAD_HOURS", default=24)
 # Working days an applicant has to hand in tolerated missing materials (容缺) by default.
 ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS = env.int("ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS", default=5)
 # Public progress lookups per client address and minute (page and API share the counter).

@@ -108,6 +108,56 @@ def test_an_enterprise_with_a_proxy_is_received(api, joint_item):
     assert body["proxy"] == {"name": "赵六", "id_number": CITIZEN_ID, "phone": "13900139000"}
 
 
+def test_an_enterprises_representative_id_is_recorded_and_masked_elsewhere(api, client, joint_item):
+    from tests.factories import DepartmentFactory, UserFactory
+
+    payload = citizen_payload(
+        joint_item,
+        applicant={
+            "kind": "enterprise",
+            "name": "惠州市惠阳区好味道餐饮有限公司",
+            "id_number": ENTERPRISE_CODE,
+            "phone": "0752-3312345",
+            "legal_representative": "王芳",
+            "legal_representative_id_number": CITIZEN_ID.lower(),
+        },
+    )
+
+    response = api.post(INTAKES, payload)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["applicant"]["legal_representative_id_number"] == CITIZEN_ID
+    village = DepartmentFactory(code="LJZ-XJC", name="霞角村党群服务中心", kind="village")
+    elsewhere = ApiClient(client).as_user(
+        UserFactory(username="clerk_village", role="clerk", department=village)
+    )
+    shown = elsewhere.get(f"/api/cases/{body['id']}").json()["applicant"]
+    assert shown["legal_representative_id_number"] == "110105********002X"
+
+
+def test_an_invalid_representative_id_is_refused_naming_the_field(api, joint_item):
+    payload = citizen_payload(
+        joint_item,
+        applicant={
+            "kind": "enterprise",
+            "name": "某公司",
+            "id_number": ENTERPRISE_CODE,
+            "phone": "13800138000",
+            "legal_representative": "王芳",
+            "legal_representative_id_number": CITIZEN_ID[:-1] + "5",
+        },
+    )
+
+    response = api.post(INTAKES, payload)
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid_input"
+    assert body["detail"][0]["loc"] == ["applicant.legal_representative_id_number"]
+    assert Case.objects.count() == 0
+
+
 def test_the_same_idempotency_key_twice_makes_one_case(api, joint_item):
     first = api.post(INTAKES, citizen_payload(joint_item), **{"Idempotency-Key": "a1b2-c3"})
     second = api.post(INTAKES, citizen_payload(joint_item), **{"Idempotency-Key": "a1b2-c3"})

@@ -397,6 +397,33 @@ def test_extension_requested_then_approved_by_the_head_moves_the_due_dates(
     assert case.promised_deadline == workdays.add_workdays(promised, 3)
 
 
+def test_after_an_extension_the_case_page_shows_the_new_limit(
+    client, accept, reviewer_market, head_market, clerk
+):
+    from onewindow.cases.actions import do_decide_extension, do_request_extension
+
+    case = accept()
+    task = task_of(case, reviewer_market.department)
+    promised, legal = case.item.promised_limit_days, case.item.legal_limit_days
+    extension = do_request_extension(
+        task, days=3, reason="需要会同多部门现场核查", acting_user=reviewer_market
+    )
+    do_decide_extension(extension, approve=True, note="同意", acting_user=head_market)
+    case.refresh_from_db()
+    client.force_login(clerk)
+
+    html = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+
+    limits = dict(re.findall(r'data-limit="(\w+)">(\d+) 个工作日', html))
+    assert limits == {"promised": str(promised + 3), "legal": str(legal + 3)}
+    assert "（含延期 3 个工作日）" in html
+    assert case.promised_deadline.strftime("%Y-%m-%d") in html
+    client.force_login(reviewer_market)
+    task_page = page_text(client.get(reverse("cases:inbox_task", args=[task.pk])))
+    assert f"承诺 {promised + 3} 个工作日" in task_page
+    assert f"本部门时限 {task.limit_days + 3} 个工作日" in task_page
+
+
 def test_extension_input_errors_are_shown_and_nothing_is_requested(client, accept, reviewer_market):
     task = task_of(accept(), reviewer_market.department)
     client.force_login(reviewer_market)

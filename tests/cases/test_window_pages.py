@@ -180,6 +180,42 @@ def test_an_enterprise_applicant_with_a_proxy(at_window, joint_item):
     )
 
 
+def test_an_enterprises_representative_id_is_recorded_from_the_page_and_shown_masked(
+    at_window, joint_item
+):
+    data = intake_data(
+        joint_item,
+        applicant_kind="enterprise",
+        applicant_name="惠州市惠阳区示例餐饮有限公司",
+        applicant_id_number=ENTERPRISE_CODE,
+        legal_representative="王强",
+        legal_representative_id_number="１１０１０５１９４９１２３１００２ｘ",  # full-width, as typed
+    )
+    response = at_window.post(WINDOW, data)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.legal_representative_id_number == CITIZEN_ID
+    page = at_window.get(f"/window/cases/{case.pk}/").content.decode()
+    assert "法定代表人 王强 110105********002X" in page and CITIZEN_ID not in page
+
+
+def test_an_invalid_representative_id_is_shown_at_its_field_and_nothing_is_created(
+    at_window, joint_item
+):
+    data = intake_data(
+        joint_item,
+        applicant_kind="enterprise",
+        applicant_name="惠州市惠阳区示例餐饮有限公司",
+        applicant_id_number=ENTERPRISE_CODE,
+        legal_representative="王强",
+        legal_representative_id_number=CITIZEN_ID[:-1] + "1",
+    )
+    response = at_window.post(WINDOW, data)
+    assert response.status_code == 422
+    assert response.context["applicant_form"].errors["legal_representative_id_number"]
+    assert not Case.objects.exists()
+
+
 def test_an_invalid_id_number_is_422_with_the_message_and_nothing_is_created(at_window, joint_item):
     wrong_check_digit = CITIZEN_ID[:-1] + "1"
     response = at_window.post(

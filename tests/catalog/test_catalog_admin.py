@@ -69,6 +69,12 @@ def test_publishing_an_invalid_draft_shows_every_error_in_chinese(client, catalo
     assert "未能发布" in text and "超过承诺时限" in text
     draft.refresh_from_db()
     assert draft.status == ItemStatus.DRAFT
+    # Each reason is an error message of its own, not a list nested in one (the admin's style
+    # marks every list item of its messages with the green success icon unless it is an error).
+    shown = [(m.level_tag, m.message) for m in response.context["messages"]]
+    assert shown and all(level == "error" for level, _message in shown)
+    assert any("超过承诺时限" in message for _level, message in shown)
+    assert "<ul><li>" not in text
 
 
 def test_admin_form_rejects_promised_above_legal_in_chinese(client, catalog_admin, item):

@@ -42,6 +42,9 @@ class ApplicantForm(forms.Form):
     applicant_phone = _text(20, inputmode="tel")
     applicant_email = _text(254, required=False, inputmode="email", spellcheck="false")
     legal_representative = _text(60, required=False)
+    legal_representative_id_number = _text(
+        24, required=False, spellcheck="false", autocapitalize="characters"
+    )
     contact_name = _text(60, required=False)
     proxy_name = _text(60, required=False)
     proxy_id_number = _text(24, required=False, spellcheck="false", autocapitalize="characters")
@@ -51,7 +54,7 @@ class ApplicantForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("applicant_id_number", "proxy_id_number"):
+        for name in ("applicant_id_number", "legal_representative_id_number", "proxy_id_number"):
             if data.get(name):
                 # As the action will store it (core.identity), so a form shown again agrees.
                 data[name] = compact_identity(data[name])
@@ -71,6 +74,7 @@ class ApplicantForm(forms.Form):
             phone=data["applicant_phone"],
             email=data.get("applicant_email", ""),
             legal_representative=data.get("legal_representative", ""),
+            legal_representative_id_number=data.get("legal_representative_id_number", ""),
             contact_name=data.get("contact_name", ""),
         )
 
@@ -94,6 +98,7 @@ class ChecklistLine:
     scan: forms.BoundField
     defect: forms.BoundField
     row: object = None  # the CaseMaterial when continuing an intake
+    pending: str = ""  # the name of a scan kept from an earlier try of the form
 
     @property
     def errors(self):
@@ -111,6 +116,8 @@ class ChecklistForm(forms.Form):
         self.materials = list(materials)
         self.rows = rows or {}
         self.upload_error = None
+        # {material id: file name} of the scans kept from earlier tries (cases.actions.pending).
+        self.pending = {}
         for material in self.materials:
             row = self.rows.get(material.pk)
             received = row is not None and row.status == MaterialStatus.RECEIVED
@@ -154,6 +161,7 @@ class ChecklistForm(forms.Form):
                 scan=self[f"m{material.pk}-scan"],
                 defect=self[f"m{material.pk}-defect"],
                 row=self.rows.get(material.pk),
+                pending=self.pending.get(material.pk, ""),
             )
             for material in self.materials
         ]
@@ -281,6 +289,7 @@ APPLICANT_FIELDS = {
     "applicant.phone": "applicant_phone",
     "applicant.email": "applicant_email",
     "applicant.legal_representative": "legal_representative",
+    "applicant.legal_representative_id_number": "legal_representative_id_number",
     "applicant.contact_name": "contact_name",
     "proxy.name": "proxy_name",
     "proxy.id_number": "proxy_id_number",

@@ -55,6 +55,7 @@ def shown_identity(user, case):
         "email": case.applicant_email,
         "proxy_id_number": case.proxy_id_number,
         "proxy_phone": case.proxy_phone,
+        "representative_id_number": case.legal_representative_id_number,
     }
     if not full:
         values = {
@@ -63,6 +64,7 @@ def shown_identity(user, case):
             "email": mask_email(values["email"]),
             "proxy_id_number": mask_id(values["proxy_id_number"]),
             "proxy_phone": mask_phone(values["proxy_phone"]),
+            "representative_id_number": mask_id(values["representative_id_number"]),
         }
     return {**values, "masked": not full}
 

@@ -75,6 +75,12 @@ class ApplicantIn(Schema):
         description="接收通知的手机或固定电话。全角数字按半角处理，手机号码中的空格和连字符去掉。",
     )
     legal_representative: str = Field("", max_length=60, description="法定代表人；法人申请必填。")
+    legal_representative_id_number: str = Field(
+        "",
+        max_length=30,
+        description="法定代表人的 18 位居民身份证号码，可为空（全角按半角处理）。填写后，法定代表人"
+        "凭此证件可作为申请人本人在窗口领取结果。",
+    )
     contact_name: str = Field("", max_length=60, description="法人申请的经办联系人。")
     email: str = Field("", max_length=254, description="接收邮件通知的电子邮箱，可为空。")
 
@@ -221,6 +227,9 @@ class ApplicantOut(Schema):
     phone: str = Field(description="联系电话（其他服务点的窗口人员看到 138****8000 形式）。")
     email: str = Field(description="电子邮箱，可为空（其他服务点的窗口人员看到脱敏值）。")
     legal_representative: str = Field(description="法定代表人。")
+    legal_representative_id_number: str = Field(
+        description="法定代表人身份证号码，可为空（其他服务点的窗口人员看到脱敏值）。"
+    )
     contact_name: str = Field(description="联系人。")
 
 
@@ -400,6 +409,7 @@ class CaseOut(Schema):
             "phone": shown["phone"],
             "email": shown["email"],
             "legal_representative": case.legal_representative,
+            "legal_representative_id_number": shown["representative_id_number"],
             "contact_name": case.contact_name,
         }
 

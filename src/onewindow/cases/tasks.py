@@ -19,3 +19,12 @@ def refresh_supervision_colours(on=None):
     from onewindow.cases.actions import do_refresh_colours
 
     return do_refresh_colours(on=date.fromisoformat(on) if on else None)
+
+
+@periodic(every_seconds=60 * 60)
+@task()
+def purge_pending_uploads():
+    """Delete the scans kept for intake forms that were abandoned (cases.actions.pending)."""
+    from onewindow.cases.actions.pending import do_purge_pending_uploads
+
+    return do_purge_pending_uploads()

@@ -304,16 +304,10 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             try:
                 do_publish_item(item, acting_user=request.user)
             except CatalogueError as exc:
-                self.message_user(
-                    request,
-                    format_html(
-                        "{} {}：<ul>{}</ul>",
-                        item.code,
-                        _("未能发布"),
-                        format_html_join("", "<li>{}</li>", ((str(e),) for e in exc.errors)),
-                    ),
-                    messages.ERROR,
-                )
+                # One error message per reason: a list nested in the admin's message would take
+                # the success style (the admin colours every `.messagelist li` green).
+                for error in exc.errors:
+                    messages.error(request, f"{item.code} {_('未能发布')}：{error}")
             else:
                 self.message_user(
                     request, f"{item.code} v{item.version} {_('已发布')}", messages.SUCCESS

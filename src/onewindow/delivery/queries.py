@@ -1,10 +1,16 @@
 """Reads of delivery that need care."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Max, Prefetch
 
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.constants import DeliveryState, MessageChannel, MessageState
-from onewindow.delivery.models import Delivery, OutboundMessage, Shipment, TrackingEvent
+from onewindow.delivery.models import (
+    Delivery,
+    OutboundMessage,
+    Shipment,
+    TrackingEvent,
+    Visit,
+)
 from onewindow.delivery.notify import APPLICANT_INBOX
 
 # The progress page lists at most this many messages (the latest).
@@ -69,4 +75,19 @@ def unbooked_parcels(before):
         .exclude(case__in=owing_tolerated_materials())
         .select_related("case")
         .order_by("updated_at", "id")
+    )
+
+
+def visits_over_promise():
+    """The cases that cost their applicant more visits than their item promises (max_visits: 0
+    零跑动, 1 最多跑一次), as rows {"case": id, "visits": n, "promised": m}, most visits first.
+
+    Grouped over the visits (index: Visit's foreign key on case); cases are named by id, so that
+    `cases` reads its own table (called lazily from cases.views.supervision)."""
+    return (
+        Visit.objects.filter(case__item__max_visits__isnull=False)
+        .values("case")
+        .annotate(visits=Count("id"), promised=Max("case__item__max_visits"))
+        .filter(visits__gt=F("promised"))
+        .order_by("-visits", "case")
     )

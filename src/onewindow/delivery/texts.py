@@ -36,6 +36,24 @@ STAFF_TEMPLATES = {
     "task_red_card": ("due_date",),
 }
 
+# The values set into a sentence (free text typed by staff, such as a reason, and names): the
+# templates punctuate around them, so their own closing punctuation would double it (“理由：需现场
+# 核查。。”). The whole short text set into the e-mail (`text`) keeps its own.
+FRAGMENTS = {
+    "item",
+    "region",
+    *(key for keys in APPLICANT_TEMPLATES.values() for key in keys),
+    *(key for keys in STAFF_TEMPLATES.values() for key in keys),
+}
+CLOSING_PUNCTUATION = "。．.，,；;：:、！!？? \t\r\n\u3000"
+
+
+def fragment(value):
+    """A value as set into a template's sentence: without the closing punctuation it was typed
+    with (the template supplies its own)."""
+    return value.rstrip(CLOSING_PUNCTUATION) if isinstance(value, str) else value
+
+
 # Compiled once per process (the cached loader): the acceptance renders on its hot path.
 _ENGINE = Engine(
     loaders=[
@@ -52,6 +70,7 @@ _ENGINE = Engine(
 def render(name, values, *, language=None):
     """The text of template `name` (e.g. "accepted.sms.txt") with `values`, stripped."""
     template = _ENGINE.get_template(f"delivery/messages/{name}")
+    values = {key: fragment(value) if key in FRAGMENTS else value for key, value in values.items()}
     language = language or settings.LANGUAGE_CODE
     if translation.get_language() == language:  # the usual case: no switching back and forth
         return template.render(Context(values, autoescape=False)).strip()

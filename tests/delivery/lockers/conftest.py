@@ -13,7 +13,7 @@ from tests.factories import ServiceItemFactory
 
 # The case engine's personas, shared with these tests.
 hall, clerk, clerk2, citizen = cases.hall, cases.clerk, cases.clerk2, cases.citizen
-reviewer_market = cases.reviewer_market
+reviewer_market, supervisor = cases.reviewer_market, cases.supervisor
 all_received, CITIZEN_ID = cases.all_received, cases.CITIZEN_ID
 
 PROXY_ID = "440103199003078274"  # a valid resident ID (check digit) of someone else

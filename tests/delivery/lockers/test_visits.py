@@ -132,3 +132,43 @@ def test_the_window_case_page_shows_the_visit_count(client, issued, clerk):
 
     assert '<dd id="visit-count"><b>2</b>' in html
     assert "窗口递交材料" in html and "窗口领取结果" in html
+
+
+def test_a_case_over_its_visit_promise_is_flagged_on_its_page(client, issued, clerk):
+    case = issued()  # 最多跑一次 (max_visits 1)
+    client.force_login(clerk)
+    page = reverse("cases:case", args=[case.pk])
+
+    assert "data-over-promise" not in client.get(page).content.decode()  # 1 visit: kept
+    collect(case, clerk)
+    html = client.get(page).content.decode()
+
+    assert "承诺最多 1 次" in html and "data-over-promise" in html and "超出跑动承诺" in html
+
+
+def test_a_zero_visit_item_is_flagged_after_one_visit(client, issued, clerk, spot_item):
+    spot_item.max_visits = 0
+    spot_item.save(update_fields=["max_visits"])
+    case = issued()
+    client.force_login(clerk)
+
+    html = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+
+    assert "data-over-promise" in html
+
+
+def test_cases_over_their_visit_promise_are_counted_for_supervision(
+    client, issued, clerk, supervisor
+):
+    kept, broken = issued(), issued()
+    collect(broken, clerk)
+    client.force_login(supervisor)
+
+    response = client.get(reverse("cases:supervision"))
+
+    assert [case.pk for case in response.context["over_promise"]] == [broken.pk]
+    assert response.context["over_promise_total"] == 1
+    assert response.context["over_promise"][0].visit_total == 2
+    html = response.content.decode()
+    assert "到现场次数超出承诺的办件" in html and broken.number in html
+    assert kept.number not in html.split('id="over-promise"')[1].split("</section>")[0]

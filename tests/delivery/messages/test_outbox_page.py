@@ -86,3 +86,51 @@ def test_a_retry_from_the_page_queues_the_message_again(
     failed_sms.refresh_from_db()
     assert (failed_sms.state, failed_sms.attempts) == (MessageState.SENT, 1)
     assert sms_gateway.texts() == [failed_sms.body]
+
+
+def test_the_page_opens_on_the_first_tab_that_has_messages(client, supervisor, accepted_case):
+    # Every SMS sent: the failed, held and pending tabs are empty.
+    OutboundMessage.objects.filter(channel=MessageChannel.SMS).update(state=MessageState.SENT)
+    client.force_login(supervisor)
+
+    response = client.get(reverse("delivery:outbox"))
+
+    assert response.context["view"] == "sent"
+    sms = OutboundMessage.objects.get(case=accepted_case, channel=MessageChannel.SMS)
+    assert f'data-message="{sms.pk}"' in response.content.decode()
+    # A tab asked for stays the one shown, even when empty.
+    assert client.get(reverse("delivery:outbox") + "?show=failed").context["view"] == "failed"
+
+
+def test_failed_messages_come_first(client, supervisor, failed_sms):
+    client.force_login(supervisor)
+
+    assert client.get(reverse("delivery:outbox")).context["view"] == "failed"
+
+
+def test_the_outbox_is_searched_by_case_number_and_phone(
+    client, supervisor, accepted_case, receive, clerk
+):
+    from onewindow.cases.actions import do_accept_case
+
+    other = do_accept_case(receive(), acting_user=clerk)
+    OutboundMessage.objects.filter(case=other, channel=MessageChannel.SMS).update(
+        address="13900139000"
+    )
+    mine = OutboundMessage.objects.get(case=accepted_case, channel=MessageChannel.SMS)
+    theirs = OutboundMessage.objects.get(case=other, channel=MessageChannel.SMS)
+    client.force_login(supervisor)
+
+    def listed(q):
+        response = client.get(reverse("delivery:outbox"), {"q": q})
+        html = response.content.decode()
+        return {pk for pk in (mine.pk, theirs.pk) if f'data-message="{pk}"' in html}
+
+    assert listed(accepted_case.number) == {mine.pk}
+    assert listed("139 0013 9000") == {theirs.pk}
+    assert listed("１３９００１３９０００") == {theirs.pk}  # full-width, as an input method types
+    assert listed(mine.address) == {mine.pk}
+    assert listed("44130399999999999999") == set()
+    assert listed("") == {mine.pk, theirs.pk}
+    tabs = client.get(reverse("delivery:outbox"), {"q": accepted_case.number}).content.decode()
+    assert f"q={accepted_case.number}" in tabs  # the tabs keep the search

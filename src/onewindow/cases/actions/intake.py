@@ -197,6 +197,7 @@ def do_receive_intake(
         "applicant_phone": clean.phone,
         "applicant_email": clean.email,
         "legal_representative": clean.legal_representative,
+        "legal_representative_id_number": clean.legal_representative_id_number,
         "contact_name": clean.contact_name,
         "proxy_name": clean.proxy_name,
         "proxy_id_number": clean.proxy_id_number,
@@ -275,7 +276,7 @@ def _fingerprint(item, channel, service_point_id, applicant, proxy, materials):
         "item": item.pk,
         "channel": channel,
         "service_point": service_point_id,
-        "applicant": asdict(applicant),
+        "applicant": _without_empty_representative_id(asdict(applicant)),
         "proxy": asdict(proxy) if proxy else None,
         "materials": [
             [
@@ -290,6 +291,14 @@ def _fingerprint(item, channel, service_point_id, applicant, proxy, materials):
         ],
     }
     return hashlib.sha256(statements.dumps(request).encode()).hexdigest()
+
+
+def _without_empty_representative_id(applicant):
+    """The applicant as fingerprinted: without the representative's ID when none was typed, so
+    that keys stored before the field existed still match their replays."""
+    if not applicant.get("legal_representative_id_number"):
+        applicant.pop("legal_representative_id_number", None)
+    return applicant
 
 
 def _replayed(user, key, fingerprint):

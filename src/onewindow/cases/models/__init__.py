@@ -2,6 +2,7 @@ from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
 from onewindow.cases.models.decisions import DecisionDraft
 from onewindow.cases.models.supervision import Notification, NotificationRead
 from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
+from onewindow.cases.models.uploads import PendingUpload
 
 __all__ = [
     "Case",
@@ -12,6 +13,7 @@ __all__ = [
     "IdempotencyKey",
     "Notification",
     "NotificationRead",
+    "PendingUpload",
     "ReviewTask",
     "Suspension",
 ]

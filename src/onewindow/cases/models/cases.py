@@ -94,6 +94,14 @@ class Case(models.Model):
     legal_representative = models.CharField(
         _("法定代表人"), max_length=60, blank=True, help_text=_("法人申请人的法定代表人。")
     )
+    legal_representative_id_number = models.CharField(
+        _("法定代表人身份证号码"),
+        max_length=18,
+        blank=True,
+        help_text=_(
+            "法人申请人的法定代表人的居民身份证号码（已校验）；凭此证件可作为申请人本人领取结果。"
+        ),
+    )
     contact_name = models.CharField(
         _("联系人"), max_length=60, blank=True, help_text=_("法人申请人的经办联系人。")
     )

@@ -118,6 +118,22 @@ def _stuck_work():
     }
 
 
+def _over_visit_promise():
+    """The cases that cost more visits than their item promises (最多跑一次 / 零跑动)."""
+    from onewindow.delivery.queries import visits_over_promise  # delivery owns the visits
+
+    rows, total = _first(visits_over_promise())
+    cases = Case.objects.select_related("item", "service_point").in_bulk(
+        [row["case"] for row in rows]
+    )
+    over = []
+    for row in rows:
+        case = cases[row["case"]]
+        case.visit_total, case.visits_promised = row["visits"], row["promised"]
+        over.append(case)
+    return {"over_promise": over, "over_promise_total": total}
+
+
 def _render_supervision(request, *, error=None, status=200):
     on = today()
     flagged, counts = queries.supervision_board()
@@ -168,6 +184,7 @@ def _render_supervision(request, *, error=None, status=200):
         error=error,
         today=on,
         **_stuck_work(),
+        **_over_visit_promise(),
     )
     return render(request, "cases/review/supervision.html", context, status=status)
 

@@ -29,6 +29,11 @@ from onewindow.cases.actions import (
     do_update_intake_materials,
     do_withdraw_case,
 )
+from onewindow.cases.actions.pending import (
+    do_keep_pending_uploads,
+    do_use_pending_uploads,
+    form_token,
+)
 from onewindow.cases.constants import (
     UNDECIDED_INTAKE_DAYS,
     WITHDRAWABLE_STATES,
@@ -195,11 +200,41 @@ def _check_forms(*forms_):
         raise _Failure(422, _("请检查标出的内容"))
 
 
-def _check_uploads(checklist):
-    uploads = checklist.checked_uploads()
-    if checklist.upload_error is not None:
-        raise _Failure(checklist.upload_error.status, checklist.upload_error.message)
-    return uploads
+class _Scans:
+    """The scans of one try of an intake form: the files attached now (each checked; a bad one is
+    an error at its field) and those kept from the form's earlier tries (cases.actions.pending),
+    but those the clerk removed. A browser cannot refill a file input, so when the form comes
+    back for a correction the good scans are kept server-side and listed instead."""
+
+    def __init__(self, request, checklist, outcome):
+        self.user, self.checklist = request.user, checklist
+        self.token = form_token(outcome.data.get("idempotency_key"))
+        checklist.is_valid()
+        self.fresh = checklist.checked_uploads()
+        self.removed = {
+            m.pk for m in checklist.materials if request.POST.get(f"m{m.pk}-scan-remove")
+        }
+
+    def check(self):
+        error = self.checklist.upload_error
+        if error is not None:
+            raise _Failure(error.status, error.message)
+
+    def use(self):
+        """Every scan of the form, for the intake (inside its transaction)."""
+        kept = {}
+        if self.token:
+            kept = do_use_pending_uploads(user=self.user, token=self.token, removed=self.removed)
+        return {**kept, **self.fresh}
+
+    def keep(self):
+        """The form comes back: keep its good scans for the next try and list them."""
+        if not self.token:
+            return
+        kept = do_keep_pending_uploads(
+            user=self.user, token=self.token, uploads=self.fresh, removed=self.removed
+        )
+        self.checklist.pending = {material_id: row.file_name for material_id, row in kept.items()}
 
 
 def _decide(case, *, outcome_form, checklist, request):
@@ -249,13 +284,14 @@ def _submit_new_intake(request):
     checklist = (
         ChecklistForm(request.POST, request.FILES, materials=_materials(item)) if item else None
     )
+    scans = _Scans(request, checklist, outcome) if checklist is not None else None
     try:
         if item is None:
             applicant.is_valid()
             outcome.is_valid()
             raise _Failure(422, _("请先选择要办理的事项"))
+        scans.check()
         _check_forms(applicant, checklist, outcome)
-        uploads = _check_uploads(checklist)
         check_outcome_against_checklist(outcome, checklist)
         _check_forms(checklist)
         key = outcome.cleaned_data.get("idempotency_key")
@@ -264,7 +300,7 @@ def _submit_new_intake(request):
                 item=item,
                 applicant=applicant.applicant_input(),
                 proxy=applicant.proxy_input(),
-                materials=checklist.material_inputs(uploads),
+                materials=checklist.material_inputs(scans.use()),
                 acting_user=request.user,
                 channel=IntakeChannel.WINDOW,
                 idempotency_key=f"window:{request.user.pk}:{key}" if key else None,
@@ -281,6 +317,8 @@ def _submit_new_intake(request):
         error, status = action_error.message, action_error.status
     else:
         return redirect(_document_url(case))
+    if scans is not None:
+        scans.keep()
     return _render_workspace(
         request,
         item=item,
@@ -321,15 +359,16 @@ def continue_intake(request, pk):
             request.POST, request.FILES, materials=materials, rows=_rows(case)
         )
         outcome = OutcomeForm(request.POST)
+        scans = _Scans(request, checklist, outcome)
         try:
+            scans.check()
             _check_forms(checklist, outcome)
-            uploads = _check_uploads(checklist)
             check_outcome_against_checklist(outcome, checklist)
             _check_forms(checklist)
             with transaction.atomic():
                 do_update_intake_materials(
                     case,
-                    materials=checklist.material_inputs(uploads),
+                    materials=checklist.material_inputs(scans.use()),
                     acting_user=request.user,
                     client_address=client_address(request),
                 )
@@ -341,6 +380,7 @@ def continue_intake(request, pk):
             error, status = action_error.message, action_error.status
         else:
             return redirect(_document_url(case))
+        scans.keep()
     else:
         checklist = ChecklistForm(materials=materials, rows=_rows(case))
         outcome = _new_outcome_form()
@@ -353,6 +393,7 @@ def continue_intake(request, pk):
         "error": error,
         "art32": case.received_on <= art32_cutoff(),
         "masked_id": mask_id(case.applicant_id_number),
+        "masked_representative_id": mask_id(case.legal_representative_id_number),
         "shown": shown_identity(request.user, case),
     }
     return render(request, "cases/window/intake_continue.html", context, status=status)
@@ -374,6 +415,7 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         "case": case,
         "reference": documents.reference(case),
         "masked_id": mask_id(case.applicant_id_number),
+        "masked_representative_id": mask_id(case.legal_representative_id_number),
         "shown": shown,
         "rows": rows,
         "tolerated": tolerated,

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import require_state
-from onewindow.cases.constants import CaseState, MaterialStatus
+from onewindow.cases.constants import ApplicantKind, CaseState, MaterialStatus
 from onewindow.cases.errors import (
     CaseActionError,
     forbidden,
@@ -96,9 +96,6 @@ def start_window_pickup(delivery, *, place=None, event_key=None, now=None):
     return pickup
 
 
-ID_MISMATCH = _("证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书")
-
-
 def _check_collector(collector):
     """The collector's (name, ID number), normalised, or a 422 naming the field. The applicant's
     own number is compared with the case's in the hand-over batch; an empty name means theirs."""
@@ -156,6 +153,14 @@ WAITING_PICKUP = (
     "WHERE d.case_id = c.id AND p.collected_at IS NULL AND d.state IN (%s, %s){more})"
 )
 AT_WINDOW = [DeliveryState.READY, DeliveryState.RETURNED]
+
+# The collector's ID (the second parameter) is that of the enterprise applicant's legal
+# representative recorded at intake (over the case `c`; the first parameter: the enterprise
+# kind): they collect as the applicant.
+AS_REPRESENTATIVE = (
+    "(c.applicant_kind = %s AND c.legal_representative_id_number <> '' "
+    "AND UPPER(c.legal_representative_id_number) = %s)"
+)
 
 
 def do_hand_over_at_window(case, *, pickup_code, collector, acting_user, client_address=None):
@@ -270,12 +275,20 @@ def _hand_over_batch(
         ),
     ]
     if kind == CollectorKind.APPLICANT:
-        conditions.append(("UPPER(c.applicant_id_number) <> %s", [id_number], "id_mismatch"))
+        conditions.append(
+            (
+                f"UPPER(c.applicant_id_number) <> %s AND NOT {AS_REPRESENTATIVE}",
+                [id_number, ApplicantKind.ENTERPRISE, id_number],
+                "id_mismatch",
+            )
+        )
     statements.check_case(batch, case.pk, conditions)
-    # An applicant who gave no name collects under the name on the case.
+    # An applicant who gave no name collects under the name on the case: the legal
+    # representative's when it is their ID.
     who = Sql(
-        "CASE WHEN %s = '' THEN (SELECT applicant_name FROM cases_case WHERE id = %s) ELSE %s END",
-        (name, case.pk, name),
+        f"CASE WHEN %s = '' THEN (SELECT CASE WHEN {AS_REPRESENTATIVE} THEN c.legal_representative "
+        "ELSE c.applicant_name END FROM cases_case c WHERE c.id = %s) ELSE %s END",
+        (name, ApplicantKind.ENTERPRISE, id_number, case.pk, name),
     )
     pickup_row = (
         "delivery_id = (SELECT id FROM delivery_delivery WHERE case_id = %s) AND code_hash = %s"
@@ -322,6 +335,21 @@ def _hand_over_batch(
         details=[
             ("collected_by", Sql("c.collected_by")),
             ("collector_kind", kind),
+            (
+                "collector_role",
+                Sql(
+                    f"CASE WHEN %s <> %s THEN %s WHEN {AS_REPRESENTATIVE} THEN %s ELSE %s END",
+                    (
+                        kind,
+                        CollectorKind.APPLICANT,
+                        "",
+                        ApplicantKind.ENTERPRISE,
+                        id_number,
+                        "legal_representative",
+                        "applicant",
+                    ),
+                ),
+            ),
             ("collector_id", mask_id(id_number)),
             ("authorisation", reference),
             ("authorisation_sha256", scan[1]),
@@ -419,9 +447,15 @@ def _hand_over_error(code, case, digest):
             pickups.filter(collected_at__isnull=True).latest("expires_at").expires_at
         )
     if code == "id_mismatch":
+        enterprise = Case.objects.filter(pk=case.pk, applicant_kind=ApplicantKind.ENTERPRISE)
         return CaseActionError(
             "id_mismatch",
-            ID_MISMATCH,
+            _(
+                "证件号码与申请单位的统一社会信用代码及登记的法定代表人身份证号码均不一致；"
+                "他人代领须提供本人身份证和授权委托书"
+            )
+            if enterprise.exists()
+            else _("证件号码与申请人不一致；他人代领须提供本人身份证和授权委托书"),
             status=422,
             detail=[{"type": "invalid", "loc": ["collector.id_number"], "msg": "id_mismatch"}],
         )

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from onewindow.cases.errors import CaseActionError
 from onewindow.cases.views.common import client_ip, failed, page_context
+from onewindow.core.identity import compact_phone
 from onewindow.delivery.actions import do_retry_message
 from onewindow.delivery.actions.messages import may_see_messages
 from onewindow.delivery.channels import masked_address
@@ -36,20 +37,42 @@ def require_message_staff(user):
         raise PermissionDenied(_("只有电子监察人员可以查看外发消息"))
 
 
+def _searched(messages_, q):
+    """The messages of the case numbered `q`, or sent to the phone number (or e-mail) `q`, as
+    typed: full-width digits, spaces and hyphens between groups are fine."""
+    if not q:
+        return messages_
+    typed = compact_phone(q)
+    return messages_.filter(
+        Q(case__number=typed) | Q(address=typed) | Q(address=q.strip()) | Q(address=q.lower())
+    )
+
+
+def _first_with_messages(tabs):
+    """Opened without a tab: the first one that has messages (failed first), else 发送失败."""
+    return next((key for key, _label, count in tabs if count), "failed")
+
+
 @login_required
 def outbox(request):
     require_message_staff(request.user)
-    view = request.GET.get("show", "failed")
+    q = request.GET.get("q", "").strip()[:100]
+    messages_ = _searched(OutboundMessage.objects.filter(channel__in=SENT_CHANNELS), q)
+    counts = dict(messages_.values_list("state").annotate(n=Count("id")).order_by())
+    tabs = [
+        (key, label, sum(counts.get(state, 0) for state in VIEWS[key]))
+        for key, label in (
+            ("failed", _("发送失败")),
+            ("held", _("未发送（未配置短信网关）")),
+            ("pending", _("待发送")),
+            ("sent", _("已发送")),
+        )
+    ]
+    view = request.GET.get("show")
     if view not in VIEWS:
-        view = "failed"
-    counts = dict(
-        OutboundMessage.objects.filter(channel__in=SENT_CHANNELS)
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+        view = _first_with_messages(tabs)
     rows = (
-        OutboundMessage.objects.filter(state__in=VIEWS[view], channel__in=SENT_CHANNELS)
+        messages_.filter(state__in=VIEWS[view])
         .select_related("case")
         .order_by("-created_at", "-id")
     )
@@ -61,15 +84,8 @@ def outbox(request):
         request,
         page=page,
         view=view,
-        tabs=[
-            (key, label, sum(counts.get(state, 0) for state in VIEWS[key]))
-            for key, label in (
-                ("failed", _("发送失败")),
-                ("held", _("未发送（未配置短信网关）")),
-                ("pending", _("待发送")),
-                ("sent", _("已发送")),
-            )
-        ],
+        q=q,
+        tabs=tabs,
     )
     return render(request, "delivery/staff/outbox.html", context)
 
