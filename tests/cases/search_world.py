@@ -25,7 +25,10 @@ def approve_everything(case, reviewers):
             break
         for task in open_tasks:
             do_complete_review(
-                task, decision="approved", opinion="同意", acting_user=by_department[task.department_id]
+                task,
+                decision="approved",
+                opinion="同意",
+                acting_user=by_department[task.department_id],
             )
     do_decide_case(case, acting_user=by_department[case.item.lead_department_id])
     case.refresh_from_db()

@@ -5,7 +5,6 @@ import pytest
 
 from onewindow.cases.search import GUESS_LIMIT
 from onewindow.core.models import AuditEntry
-from tests.cases.search_world import village_clerk, world  # noqa: F401 (fixtures)
 from tests.openapi import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +59,7 @@ def test_a_credit_code_finds_the_enterprise(api, clerk, world):
 
 
 def test_a_clerk_at_another_point_sees_the_applicant_masked(api, village_clerk, world):
-    _, ids, body = found(api, village_clerk, world["in_review"].number)
+    _, _ids, body = found(api, village_clerk, world["in_review"].number)
     applicant = body["cases"][0]["applicant"]
     assert applicant["masked"] is True
     assert applicant["id_number"] == "110105********002X"
@@ -91,7 +90,7 @@ def test_a_bare_name_is_not_a_lookup_and_the_user_is_told_so(api, clerk, world):
 def test_a_certificate_number_finds_its_case(api, clerk, supervisor, world):
     number = world["certificate"].number
     assert found(api, clerk, number.lower())[:2] == ("certificate_number", [world["issued"].pk])
-    kind, ids, body = found(api, supervisor, number)
+    _kind, ids, body = found(api, supervisor, number)
     assert ids == [world["issued"].pk]
     assert body["cases"][0]["url"] == f"/supervision/cases/{world['issued'].pk}/audit/"
 

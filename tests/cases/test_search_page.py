@@ -3,8 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.cases.search_world import village_clerk, world  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.django_db
 
 BOX = 'class="topbar-search"'
