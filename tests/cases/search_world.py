@@ -11,9 +11,12 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.constants import TaskState
 from onewindow.delivery.models import Certificate
-from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 from tests.pickup import issue
+
+# As in tests/cases/conftest.py (which imports this module, so it cannot be imported here).
+CITIZEN_ID = "11010519491231002X"
+ENTERPRISE_CODE = "91110000600037341L"
 
 
 def approve_everything(case, reviewers):
