@@ -227,7 +227,9 @@ CASE_NUMBER = re.compile(r"[0-9]{20}")  # region code + date + 6-digit sequence
 INTAKE_NUMBER = re.compile(r"SJ([0-9]{8})([0-9]{6,12})")  # documents.intake_reference
 # 18 characters: an ID number (17 digits and a digit or X) or a credit code (digits and letters).
 ID_NUMBER = re.compile(r"[0-9A-Z]{18}")
-NAME_WITH_TAIL = re.compile(r"(.*[^\s0-9])\s*([0-9]{3}[0-9X])")
+# A name, then the ID's last 4 characters: 3 digits and a digit or X for an ID card (the space
+# may be left out), or any 4 of a credit code's digits and letters after a space ("…公司 341L").
+NAME_WITH_TAIL = re.compile(r"(.*[^\s0-9])(?:\s*([0-9]{3}[0-9X])|\s([0-9A-Z]{4}))")
 
 
 def _compact(text):
@@ -263,11 +265,14 @@ def _parse_phone(text):
 
 
 def _parse_name_with_tail(text):
-    found = NAME_WITH_TAIL.fullmatch(text[:-1] + text[-1:].translate(ASCII_UPPER))
+    head, _, last = text.rpartition(" ")
+    text = f"{head} {last.translate(ASCII_UPPER)}" if head else text.translate(ASCII_UPPER)
+    found = NAME_WITH_TAIL.fullmatch(text)
     if found is None:
         return None
-    name, tail = found[1].strip(), found[2]
-    if not any(char.isalpha() for char in name):
+    name, tail = found[1].strip(), found[2] or found[3]
+    # A credit code's tail holds a digit; a name's last word in capitals (JOHN SMITH) does not.
+    if not any(char.isalpha() for char in name) or not any(c.isdigit() for c in tail):
         return None
     return name, tail
 
