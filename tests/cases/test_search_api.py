@@ -2,7 +2,11 @@
 see, in keyset pages; every refusal with its status, stable code and the reader's language."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from onewindow.cases import search
+from onewindow.cases.errors import CaseActionError
 from onewindow.cases.search import GUESS_LIMIT
 from onewindow.core.models import AuditEntry
 from tests.openapi import ApiClient
@@ -206,3 +210,24 @@ def test_staff_without_a_search_role_find_nothing(api, world):
 
     admin = UserFactory(username="catalog_admin", role="catalog_admin")
     assert found(api, admin, world["in_review"].number)[1] == []
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    q=st.text(
+        alphabet=st.characters(blacklist_categories=["Cs"]) | st.sampled_from("0123456789Xx -"),
+        max_size=40,
+    )
+)
+def test_any_text_is_found_or_refused_never_an_error(clerk, q):
+    # What the API does with any query: a page of results, or a refusal with a status and code.
+    try:
+        result = search.search(clerk, q)
+    except CaseActionError as refusal:
+        assert refusal.status in (403, 422) and refusal.code
+    except search.GuessesLimited:
+        pass
+    else:
+        assert result.lookup.kind
