@@ -231,3 +231,13 @@ def test_any_text_is_found_or_refused_never_an_error(clerk, q):
         pass
     else:
         assert result.lookup.kind
+
+
+def test_a_case_the_reviewers_department_has_no_task_in_yet_has_no_link(
+    api, reviewer_market, world
+):
+    # The market department leads the joint item, so it sees the intake; it has no task there.
+    intake = world["intake"]
+    reference = f"SJ{intake.received_on:%Y%m%d}{intake.pk:06d}"
+    _, ids, body = found(api, reviewer_market, reference)
+    assert ids == [intake.pk] and body["cases"][0]["url"] is None

@@ -105,3 +105,12 @@ def test_the_more_link_continues_after_the_last_case(client, clerk, world):
     newest = max(world[k].pk for k in ("intake", "in_review", "issued", "market_only"))
     rest = client.get(url, {"q": "13800138000", "cursor": newest}).content.decode()
     assert f"/window/cases/{newest}/" not in rest
+
+
+def test_a_hit_without_a_page_for_the_reviewer_is_listed_not_opened(client, reviewer_market, world):
+    intake = world["intake"]
+    response = page(client, reviewer_market, f"SJ{intake.received_on:%Y%m%d}{intake.pk:06d}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"SJ{intake.received_on:%Y%m%d}{intake.pk:06d}" in html
+    assert f"/inbox/cases/{intake.pk}/" not in html

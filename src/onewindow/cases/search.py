@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from onewindow.accounts.constants import Role
 from onewindow.cases.constants import CaseState
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_value
+from onewindow.cases.models import ReviewTask
 from onewindow.cases.permissions import is_clerk
 from onewindow.cases.queries import cases_visible_to
 from onewindow.core import ratelimit
@@ -208,17 +209,30 @@ def guesses_limited_text(limited):
     }
 
 
-def case_url(user, case):
-    """The page each role already opens a case on: the window's case page (or the intake, while
-    it waits for a decision) for clerks, the department's task for reviewers and heads, the audit
-    trail for supervisors."""
+def case_urls(user, cases):
+    """{case id: the page the user's role opens it on, or None}: the window's case page (or the
+    intake, while it waits for a decision) for clerks, the audit trail for supervisors, and for
+    reviewers and heads their department's task, which a case their department leads has only
+    once the department's stage has opened (one query for the whole page)."""
     if is_clerk(user):
-        if case.state in (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT):
-            return reverse("cases:continue_intake", args=[case.pk])
-        return reverse("cases:case", args=[case.pk])
+        intake = (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
+        return {
+            case.pk: reverse(
+                "cases:continue_intake" if case.state in intake else "cases:case", args=[case.pk]
+            )
+            for case in cases
+        }
     if user.role in (Role.REVIEWER, Role.HEAD):
-        return reverse("cases:inbox_case", args=[case.pk])
-    return reverse("cases:supervision_audit", args=[case.pk])
+        with_task = set(
+            ReviewTask.objects.filter(
+                case_id__in=[case.pk for case in cases], department_id=user.department_id
+            ).values_list("case_id", flat=True)
+        )
+        return {
+            case.pk: reverse("cases:inbox_case", args=[case.pk]) if case.pk in with_task else None
+            for case in cases
+        }
+    return {case.pk: reverse("cases:supervision_audit", args=[case.pk]) for case in cases}
 
 
 # --- the kinds cases owns ----------------------------------------------------------------------

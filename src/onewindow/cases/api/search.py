@@ -36,8 +36,11 @@ class SearchHitOut(Schema):
     item_code: str = Field(description="事项编码。")
     item_name: str = Field(description="事项名称。")
     applicant: SearchApplicantOut = Field(description="申请人。")
-    url: str = Field(
-        description="调用者打开该办件的页面（按角色：窗口办件页、部门任务或审计记录）。"
+    url: str | None = Field(
+        description=(
+            "调用者打开该办件的页面（按角色：窗口办件页或收件页、本部门的审查任务、审计记录）；"
+            "牵头部门尚无审查任务的办件（如未受理的收件）为 null。"
+        )
     )
 
 
@@ -54,7 +57,13 @@ class SearchPage(Schema):
     next_cursor: int | None = Field(description="下一页游标（传给 cursor）；最后一页为 null。")
 
 
-def hit(user, case):
+def hits(user, cases):
+    """The rows of a page of results, as the API returns them and the page shows them."""
+    urls = search.case_urls(user, cases)
+    return [_hit(user, case, urls[case.pk]) for case in cases]
+
+
+def _hit(user, case, url):
     shown = shown_identity(user, case)
     return {
         "id": case.pk,
@@ -72,7 +81,7 @@ def hit(user, case):
             "phone": shown["phone"],
             "masked": shown["masked"],
         },
-        "url": search.case_url(user, case),
+        "url": url,
     }
 
 
@@ -107,6 +116,6 @@ def find_cases(
         return too_many(response, limited.retry_after, search.guesses_limited_text(limited))
     return {
         "kind": {"value": result.lookup.kind, "label": str(result.lookup.label)},
-        "cases": [hit(user, case) for case in result.cases],
+        "cases": hits(user, result.cases),
         "next_cursor": result.next_cursor,
     }

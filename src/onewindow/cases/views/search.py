@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils.cache import add_never_cache_headers
 
 from onewindow.cases import search
-from onewindow.cases.api.search import hit
+from onewindow.cases.api.search import hits
 from onewindow.cases.errors import CaseActionError
 from onewindow.core.identity import is_ascii_digits
 
@@ -38,10 +38,10 @@ def search_page(request):
             context["error"], context["error_code"] = error.message, error.code
             status = error.status
         else:
-            hits = [hit(request.user, case) for case in result.cases]
-            if len(hits) == 1 and after is None and result.next_cursor is None:
-                return redirect(hits[0]["url"])
-            context.update(kind=result.lookup, hits=hits, next_cursor=result.next_cursor)
+            rows = hits(request.user, result.cases)
+            if len(rows) == 1 and rows[0]["url"] and after is None:
+                return redirect(rows[0]["url"])
+            context.update(kind=result.lookup, hits=rows, next_cursor=result.next_cursor)
     response = render(request, "cases/search/results.html", context, status=status)
     if status == 429:
         response["Retry-After"] = str(context["retry_after"])
