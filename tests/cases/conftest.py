@@ -153,3 +153,7 @@ def receive(joint_item, clerk, citizen):
 @pytest.fixture
 def accepted_case(receive, clerk):
     return do_accept_case(receive(), acting_user=clerk)
+
+
+# The search tests' cases (tests/cases/search_world.py).
+from tests.cases.search_world import village_clerk, world  # noqa: E402, F401

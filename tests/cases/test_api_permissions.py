@@ -405,6 +405,7 @@ SIGNED_IN_ENDPOINTS = [
     ("get", "/api/cases/{case}", None),
     ("get", "/api/cases/{case}/audit", None),
     ("get", "/api/cases/inbox", None),
+    ("get", "/api/cases/search", None),
     ("post", "/api/cases/tasks/{market_task}/review", {"decision": "approved"}),
     ("post", "/api/cases/tasks/{market_task}/supplement-request", {"reason": "x"}),
     (

@@ -6,3 +6,10 @@ class DeliveryConfig(AppConfig):
     name = "onewindow.delivery"
     label = "delivery"
     verbose_name = _("出件与送达")
+
+    def ready(self):
+        # Certificate numbers and pickup codes in the staff search (cases/search.py explains
+        # why delivery registers them rather than cases looking them up).
+        from onewindow.delivery import search
+
+        search.register()

@@ -5,16 +5,17 @@ like one that does not exist), call one action, and return the result. The actio
 and states and raise CaseActionError, which core.api_errors turns into `{"code", "message"}`.
 Sign-in: a bearer token or the staff session (accounts.api_auth); the progress query is public.
 
-One router per module (window, review, decisions, supervision, detail, public), mounted here on the cases
+One router per module (search, window, review, decisions, supervision, detail, public), mounted here on the cases
 router, which gives them its tag and its sign-in.
 """
 
 from ninja import Router
 
 from onewindow.accounts.api_auth import API_AUTH
-from onewindow.cases.api import decisions, detail, public, review, supervision, window
+from onewindow.cases.api import decisions, detail, public, review, search, supervision, window
 
 router = Router(tags=["cases"], auth=API_AUTH)
+router.add_router("", search.router)
 router.add_router("", window.router)
 router.add_router("", review.router)
 router.add_router("", decisions.router)

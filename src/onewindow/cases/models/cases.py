@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace, Right
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.constants import (
@@ -206,6 +207,15 @@ class Case(models.Model):
             models.Index(fields=["state", "promised_deadline"], name="case_state_deadline"),
             # Art. 32 flag: intakes waiting for supplement, oldest first.
             models.Index(fields=["state", "received_on"], name="case_state_received"),
+            # Staff search (cases/search.py): the phone without the hyphen a landline may be
+            # stored with, and the applicant's name with the last 4 characters of the ID. The
+            # search filters on the very same expressions (search.PHONE_KEY, search.ID_TAIL).
+            models.Index(
+                Replace(F("applicant_phone"), Value("-"), Value("")), name="case_phone_key"
+            ),
+            models.Index(
+                F("applicant_name"), Right(F("applicant_id_number"), 4), name="case_name_id_tail"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

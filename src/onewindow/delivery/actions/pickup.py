@@ -83,6 +83,7 @@ def start_window_pickup(delivery, *, place=None, event_key=None, now=None):
         delivery=delivery,
         service_point=place,
         code_hash=codes.code_hash(f"window:{delivery.case_id}", code),
+        lookup_hash=codes.lookup_hash(place.pk if place else None, code),
         issued_at=now,
         expires_at=now + timedelta(days=settings.ONEWINDOW_PICKUP_CODE_DAYS),
     )

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.delivery.constants import CollectorKind
@@ -29,6 +30,15 @@ class WindowPickup(models.Model):
         _("领取码摘要"),
         max_length=64,
         help_text=_("领取码的 HMAC-SHA256 摘要；领取码本身只出现在发给申请人的短信里。"),
+    )
+    lookup_hash = models.CharField(
+        _("领取码检索摘要"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "领取码按领取地点计算的 HMAC-SHA256 摘要，供窗口人员按领取码查找办件；"
+            "本字段加入前生成的领取码为空。"
+        ),
     )
     issued_at = models.DateTimeField(_("生成时间"), help_text=_("领取码生成时间。"))
     expires_at = models.DateTimeField(_("有效期至"), help_text=_("领取码失效时间。"))
@@ -85,6 +95,14 @@ class WindowPickup(models.Model):
         ordering = ["-issued_at", "-id"]
         verbose_name = _("窗口领取")
         verbose_name_plural = _("窗口领取")
+        indexes = [
+            # The staff search by pickup code (delivery/search.py): waiting codes only.
+            models.Index(
+                fields=["lookup_hash"],
+                name="pickup_waiting_lookup",
+                condition=Q(collected_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.delivery} · {self.issued_at:%Y-%m-%d}"
