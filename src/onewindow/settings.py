@@ -237,8 +237,16 @@ ONEWINDOW_STUCK_AFTER_MINUTES = env.int("ONEWINDOW_STUCK_AFTER_MINUTES", default
 # Region code of the district (行政区划代码): prefixes case numbers.
 ONEWINDOW_REGION_CODE = env.str("ONEWINDOW_REGION_CODE", default="441303")
 ONEWINDOW_REGION_NAME = env.str("ONEWINDOW_REGION_NAME", default="惠阳区")
-# Remaining working days at or below which a case turns yellow.
-ONEWINDOW_WARNING_DAYS = env.int("ONEWINDOW_WARNING_DAYS", default=2)
+# A case or a step turns yellow when at most ceil(limit × ratio) working days remain, at least 1,
+# at most ONEWINDOW_WARNING_MAX_DAYS, never on its first day (cases/deadlines.py warning_days).
+ONEWINDOW_WARNING_RATIO = env.float("ONEWINDOW_WARNING_RATIO", default=0.2)
+ONEWINDOW_WARNING_MAX_DAYS = env.int("ONEWINDOW_WARNING_MAX_DAYS", default=5)
+# Staff get colour changes grouped: at most one notice per recipient in this many minutes.
+ONEWINDOW_COLOUR_NOTICE_MINUTES = env.int("ONEWINDOW_COLOUR_NOTICE_MINUTES", default=60)
+if not 0 <= ONEWINDOW_WARNING_RATIO <= 1 or ONEWINDOW_WARNING_MAX_DAYS < 1:
+    raise ImproperlyConfigured(
+        "ONEWINDOW_WARNING_RATIO must be between 0 and 1 and ONEWINDOW_WARNING_MAX_DAYS at least 1."
+    )
 
 LOGGING = {
     "version": 1,

@@ -123,6 +123,35 @@ def supervision_board():
     return flagged, list(counts)
 
 
+def flagged_tasks(department_id=None):
+    """Open review tasks that are yellow or red, soonest due first: the board's second list. A
+    task has its own colour (its step's limit), which may differ from its case's: the inbox shows
+    exactly these tasks with that colour, and so does the board.
+
+    Index: task_state_due (state, due_date); task_inbox (department, state, due_date) for one
+    department.
+    """
+    tasks = ReviewTask.objects.filter(
+        state=TaskState.OPEN, colour__in=[Colour.YELLOW, Colour.RED]
+    )
+    if department_id is not None:
+        tasks = tasks.filter(department_id=department_id)
+    return tasks.select_related("case__item", "department", "stage").order_by("due_date", "id")
+
+
+def flagged_task_counts():
+    """Yellow and red open tasks per reviewing department, most red first. Index: task_state_due."""
+    return list(
+        ReviewTask.objects.filter(state=TaskState.OPEN, colour__in=[Colour.YELLOW, Colour.RED])
+        .values("department__code", "department__name")
+        .annotate(
+            yellow=Count("id", filter=Q(colour=Colour.YELLOW)),
+            red=Count("id", filter=Q(colour=Colour.RED)),
+        )
+        .order_by("-red", "-yellow", "department__code")
+    )
+
+
 def art32_cutoff(on=None):
     """The latest receipt date whose intake has waited UNDECIDED_INTAKE_DAYS working days by `on`.
 

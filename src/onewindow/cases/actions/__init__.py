@@ -23,6 +23,7 @@ from onewindow.cases.actions.supervision import (
     do_mark_notification_read,
     do_press_case,
     do_refresh_colours,
+    do_send_colour_notices,
 )
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "do_refresh_colours",
     "do_request_extension",
     "do_request_supplement",
+    "do_send_colour_notices",
     "do_start_special_procedure",
     "do_terminate_case",
     "do_update_intake_materials",

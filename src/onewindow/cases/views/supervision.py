@@ -138,6 +138,12 @@ def _render_supervision(request, *, error=None, status=200):
     for row in counts:
         code = row["item__lead_department__code"]
         row["label"] = short_names.get(code) or row["item__lead_department__name"]
+    # Tasks carry their own colour (their step's limit): a case may be green while one of its
+    # departments' tasks is yellow, and the board shows both, as the inboxes do.
+    task_counts = queries.flagged_task_counts()
+    flagged_tasks = list(queries.flagged_tasks()[:PAGE_SIZE])
+    for task in flagged_tasks:
+        set_remaining(task, task.due_date, on)
     cutoff = queries.art32_cutoff(on)
     undecided = queries.undecided_intakes(cutoff).select_related("item", "service_point")
     undecided_page = list(undecided[:PAGE_SIZE])
@@ -157,6 +163,12 @@ def _render_supervision(request, *, error=None, status=200):
         totals={
             "yellow": sum(row["yellow"] for row in counts),
             "red": sum(row["red"] for row in counts),
+        },
+        task_counts=task_counts,
+        flagged_tasks=flagged_tasks,
+        task_totals={
+            "yellow": sum(row["yellow"] for row in task_counts),
+            "red": sum(row["red"] for row in task_counts),
         },
         undecided=undecided_page,
         undecided_total=undecided.count()
