@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.delivery",
+    "onewindow.workspace",
     "onewindow.kiosk",
 ]
 
@@ -116,7 +117,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+# Staff land on their role's workspace (workspace/views.py); a `next` parameter wins.
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Every account is a staff account: passwords of at least 12 characters, not close to the user's

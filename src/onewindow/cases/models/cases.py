@@ -186,6 +186,12 @@ class Case(models.Model):
             models.Index(fields=["state", "promised_deadline"], name="case_state_deadline"),
             # Art. 32 flag: intakes waiting for supplement, oldest first.
             models.Index(fields=["state", "received_on"], name="case_state_received"),
+            # Worklist of 容缺 materials due: the date is set only while materials are owed.
+            models.Index(
+                fields=["supplement_due"],
+                condition=Q(supplement_due__isnull=False),
+                name="case_tolerated_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -62,6 +62,7 @@ NOTIFICATION_KINDS = {
     "red_card": gettext_lazy("红牌超期"),
     "task_yellow_card": gettext_lazy("本部门任务黄牌"),
     "task_red_card": gettext_lazy("本部门任务红牌"),
+    "colour_changes": gettext_lazy("监察状态变化汇总"),
     "press": gettext_lazy("督办"),
     "extension_requested": gettext_lazy("延期申请"),
 }
