@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from onewindow.cases.constants import Colour
 from onewindow.cases.actions import do_send_colour_notices
+from onewindow.cases.constants import Colour
 from onewindow.cases.models import ColourChange, ColourNoticeClock, Notification, ReviewTask
 from onewindow.cases.tasks import refresh_supervision_colours
 from onewindow.core import scheduler, workdays

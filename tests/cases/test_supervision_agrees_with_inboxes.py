@@ -74,7 +74,7 @@ def test_the_board_shows_the_yellow_tasks_the_inbox_shows(
         assert any(case.number in row for row in inbox_rows)
         [row] = [row for row in board_rows if case.number in row]
         # Each with its own colour: the task yellow, its case green.
-        assert 'dept-colour is-yellow' in row and 'dept-colour is-green' in row
+        assert "dept-colour is-yellow" in row and "dept-colour is-green" in row
     # The same tasks, counted by the same rule, on both pages.
     housing_yellow = ReviewTask.objects.filter(department__code="ZJJ", colour=Colour.YELLOW)
     assert {t.pk for t in board.context["flagged_tasks"]} == set(
