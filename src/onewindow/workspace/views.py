@@ -127,10 +127,23 @@ def _prepare(user, key, rows):
     return rows
 
 
+HINTS_EVERYWHERE = {
+    "hand_over": gettext_lazy("已出件、在各服务点窗口等待领取的结果。"),
+    "done": gettext_lazy("各部门已答复（同意或不同意）的审批任务。"),
+    "extensions": gettext_lazy("各部门审批人员提出、等待负责人审批的延期申请。"),
+}
+
+
 def _title(user, key):
     if _everywhere(user):
         return TITLES_EVERYWHERE.get(key, TITLES[key])
     return TITLES[key]
+
+
+def _hint(user, key):
+    if _everywhere(user):
+        return HINTS_EVERYWHERE.get(key, HINTS[key])
+    return HINTS[key]
 
 
 def _section(user, key):
@@ -140,7 +153,7 @@ def _section(user, key):
     return {
         "key": key,
         "title": _title(user, key),
-        "hint": HINTS[key],
+        "hint": _hint(user, key),
         "rows": shown,
         "total": total,
         "url": reverse(f"workspace:{key}"),
@@ -227,7 +240,7 @@ def _list_page(request, key, *, rows, form=None, query=""):
         request,
         key=key,
         title=_title(request.user, key),
-        hint=HINTS[key],
+        hint=_hint(request.user, key),
         page=page,
         form=form,
         query=query,
