@@ -80,3 +80,19 @@ def test_the_board_shows_the_yellow_tasks_the_inbox_shows(
     assert {t.pk for t in board.context["flagged_tasks"]} == set(
         housing_yellow.values_list("pk", flat=True)
     )
+
+
+def test_the_supervision_api_lists_the_tasks_with_their_own_colour(
+    client, two_cases_with_a_yellow_housing_task, supervisor
+):
+    cases = two_cases_with_a_yellow_housing_task
+    client.force_login(supervisor)
+    body = client.get("/api/cases/supervision").json()
+    assert body["departments"] == [] and body["cases"] == []
+    assert body["task_departments"] == [
+        {"code": "ZJJ", "name": "惠州市惠阳区住房和城乡建设局", "yellow": 2, "red": 0}
+    ]
+    assert sorted(t["number"] for t in body["tasks"]) == sorted(c.number for c in cases)
+    assert {(t["colour"]["value"], t["case_colour"]["value"]) for t in body["tasks"]} == {
+        ("yellow", "green")
+    }
