@@ -18,7 +18,7 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.models import ReviewTask
 from tests.cases.conftest import all_received
-from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
+from tests.factories import UserFactory
 from tests.pickup import issue
 
 pytestmark = pytest.mark.django_db
@@ -40,29 +40,6 @@ def count_of(response, key):
         flags=re.S,
     )
     return int(match.group(1))
-
-
-@pytest.fixture
-def village(db):
-    return DepartmentFactory(code="CUN01", name="淡水街道某村服务站", kind="village")
-
-
-@pytest.fixture
-def village_clerk(village):
-    return UserFactory(username="clerk_village", role="clerk", department=village)
-
-
-@pytest.fixture
-def spot_item(market):
-    """An on-the-spot item: accepting decides it at once, so its result can be issued."""
-    return ServiceItemFactory(
-        code="441303-SCJG-900",
-        name="食品经营许可（延续）",
-        lead_department=market,
-        is_on_the_spot=True,
-        promised_limit_days=0,
-        flow=[[(market, 0)]],
-    )
 
 
 def waiting_intake(receive, clerk):
@@ -158,14 +135,14 @@ def test_a_clerk_sees_tolerated_materials_due_and_the_row_opens_the_case(client,
 
 
 def test_results_to_hand_over_are_those_at_my_service_point(
-    client, clerk, village_clerk, spot_item, citizen
+    client, clerk, clerk_village, spot_item, citizen
 ):
     at_hall = issued_at(clerk, spot_item, citizen)
-    at_village = issued_at(village_clerk, spot_item, citizen)
+    at_village = issued_at(clerk_village, spot_item, citizen)
     client.force_login(clerk)
     html = client.get("/workspace/hand-over/").content.decode()
     assert at_hall.number in html and at_village.number not in html
-    client.force_login(village_clerk)
+    client.force_login(clerk_village)
     html = client.get("/workspace/hand-over/").content.decode()
     assert at_village.number in html and at_hall.number not in html
 

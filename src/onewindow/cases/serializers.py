@@ -547,10 +547,12 @@ class AuditEntryOut(Schema):
 
 
 class SupervisedDepartmentOut(Schema):
-    code: str = Field(description="牵头部门编码。")
-    name: str = Field(description="牵头部门名称。")
-    yellow: int = Field(description="黄牌（预警）办件数。")
-    red: int = Field(description="红牌（超期）办件数。")
+    """Counts of one department: of the cases it leads, or of its review tasks."""
+
+    code: str = Field(description="部门编码。")
+    name: str = Field(description="部门名称。")
+    yellow: int = Field(description="黄牌（预警）数。")
+    red: int = Field(description="红牌（超期）数。")
 
 
 class SupervisedCaseOut(Schema):
@@ -577,13 +579,6 @@ class SupervisedCaseOut(Schema):
     @staticmethod
     def resolve_colour(case):
         return choice(Colour, case.colour)
-
-
-class SupervisedTaskDepartmentOut(Schema):
-    code: str = Field(description="审批部门编码。")
-    name: str = Field(description="审批部门名称。")
-    yellow: int = Field(description="黄牌（预警）审批任务数。")
-    red: int = Field(description="红牌（超期）审批任务数。")
 
 
 class SupervisedTaskOut(Schema):
@@ -615,7 +610,7 @@ class SupervisionOut(Schema):
         description="按牵头部门统计的黄牌、红牌数，红牌多者在前。"
     )
     cases: list[SupervisedCaseOut] = Field(description="黄牌、红牌办件，承诺办结日期早者在前。")
-    task_departments: list[SupervisedTaskDepartmentOut] = Field(
+    task_departments: list[SupervisedDepartmentOut] = Field(
         description="按审批部门统计的黄牌、红牌审批任务数（与各部门待办一致），红牌多者在前。"
     )
     tasks: list[SupervisedTaskOut] = Field(
