@@ -307,3 +307,44 @@ def test_the_department_lists_cost_the_same_queries_for_more_rows(
         add_rows()
         add_rows()
         assert [queries_of(client, url) for url in urls] == few, user
+
+
+# --- the JSON API ------------------------------------------------------------------------------
+
+
+def test_the_api_lists_the_worklists_a_clerk_may_open(client, receive, clerk, clerk2):
+    from tests.openapi import ApiClient
+
+    intake = waiting_intake(receive, clerk2)
+    api = ApiClient(client).as_user(clerk)
+    body = api.get("/api/workspace/worklists").json()
+    assert [(row["key"], row["total"]) for row in body] == [
+        ("supplements", 1),
+        ("tolerated", 0),
+        ("hand_over", 0),
+    ]
+    one = api.get("/api/workspace/worklists/supplements").json()
+    assert one["total"] == 1 and not one["truncated"]
+    [row] = one["rows"]
+    assert row["case_id"] == intake.pk and row["applicant_name"] == "李明"
+    assert row["url"] == reverse("cases:continue_intake", args=[intake.pk])
+
+
+def test_the_api_gives_reviewers_their_done_tasks_and_refuses_the_clerks_lists(
+    client, accepted_case, reviewer_market
+):
+    from onewindow.cases.models import CaseMaterial
+    from tests.openapi import ApiClient
+
+    task = answered(accepted_case, "SCJGJ", reviewer_market)
+    api = ApiClient(client).as_user(reviewer_market)
+    body = api.get("/api/workspace/worklists/done", {"limit": 1}).json()
+    assert [(r["task_id"], r["number"]) for r in body["rows"]] == [(task.pk, accepted_case.number)]
+    before = CaseMaterial.objects.count()
+    refused = api.get("/api/workspace/worklists/hand_over")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "forbidden"
+    assert refused.json()["message"] == "您的岗位不能查看这个工作清单"
+    assert api.get("/api/workspace/worklists/nothing").status_code == 422
+    assert api.get("/api/workspace/worklists/done", {"limit": 0}).status_code == 422
+    assert CaseMaterial.objects.count() == before  # a read: nothing written either way

@@ -1,16 +1,5 @@
-"""Each role's workspace (工作台) and the worklists behind it. Views are thin: who may look, the
-filter bar, a page of rows from a query, and where each row opens.
-
-Who sees which list (a list nobody of that role may open answers 403):
-
-| list | clerk | reviewer | head | supervisor |
-| --- | --- | --- | --- | --- |
-| intakes waiting for supplements (any window) | yes | | | yes |
-| 容缺 materials due | yes | | | yes |
-| results waiting at a window | their service point | | | every point |
-| answered tasks (已办) | | their department | their department | every department |
-| extension requests awaiting approval | | | their department | every department |
-"""
+"""Each role's workspace (工作台) and the worklist pages. Views are thin: who may look
+(lists.py), the filter bar, a page of rows from a query, and where each row opens."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -23,103 +12,29 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.constants import Role
 from onewindow.cases import queries
-from onewindow.cases.permissions import is_clerk, is_supervisor, service_point_id_of
+from onewindow.cases.errors import CaseActionError
 from onewindow.cases.views.common import page_context, set_remaining, today
 from onewindow.catalog.models import Department
-from onewindow.delivery import queries as delivery_queries
+from onewindow.workspace import lists
 
 PAGE_SIZE = 50
 # Rows a workspace shows of each list; the list's own page shows them all.
 SHOWN = 8
 
-TITLES = {
-    "supplements": gettext_lazy("待补正收件"),
-    "tolerated": gettext_lazy("容缺材料待补齐"),
-    "hand_over": gettext_lazy("窗口待领取结果"),
-    "done": gettext_lazy("本部门已办"),
-    "extensions": gettext_lazy("待审批延期"),
-}
-# What the same lists are called when they span every department and point (supervisors).
-TITLES_EVERYWHERE = {
-    "hand_over": gettext_lazy("各服务点窗口待领取结果"),
-    "done": gettext_lazy("各部门已办"),
-    "extensions": gettext_lazy("各部门待审批延期"),
-}
-HINTS = {
-    "supplements": gettext_lazy(
-        "已一次性告知补正、等待申请人补齐材料的收件；任一窗口均可继续办理。"
-    ),
-    "tolerated": gettext_lazy("容缺受理的办件，容缺材料补齐前不得出件。按补齐期限排序。"),
-    "hand_over": gettext_lazy("已出件、在本服务点窗口等待领取的结果。"),
-    "done": gettext_lazy("本部门已答复（同意或不同意）的审批任务。"),
-    "extensions": gettext_lazy("本部门审批人员提出、等待负责人审批的延期申请。"),
-}
-
-
-def _department_staff(user):
-    return user.is_active and user.role in (Role.REVIEWER, Role.HEAD) and user.department_id
-
-
-def _may_open(user, key):
-    if key in ("supplements", "tolerated", "hand_over"):
-        return is_clerk(user) or is_supervisor(user)
-    if key == "done":
-        return is_supervisor(user) or bool(_department_staff(user))
-    if key == "extensions":
-        return is_supervisor(user) or (user.role == Role.HEAD and bool(user.department_id))
-    return False
-
 
 def _require(user, key):
-    if not _may_open(user, key):
-        raise PermissionDenied(_("您的岗位不能查看这个工作清单"))
-
-
-def _everywhere(user):
-    """Supervisors (and superusers) see every department's and every point's rows."""
-    return is_supervisor(user)
-
-
-def _rows(user, key, filters=None):
-    """The query of worklist `key` as `user` may see it."""
-    if key == "supplements":
-        return queries.intakes_awaiting_supplement()
-    if key == "tolerated":
-        return queries.tolerated_materials_due()
-    if key == "hand_over":
-        point = None if _everywhere(user) else service_point_id_of(user)
-        return delivery_queries.results_waiting_at(point)
-    if key == "done":
-        filters = dict(filters or {})
-        department = filters.pop("department", None)
-        if not _everywhere(user):
-            department = user.department_id
-        return queries.done_tasks(department, **filters)
-    if key == "extensions":
-        return queries.pending_extensions(None if _everywhere(user) else user.department_id)
-    raise ValueError(key)
-
-
-def _open_url(user, key, row):
-    """Where a row opens for this user: the window's pages for clerks, the department's task page
-    for its staff, the audit trail for supervisors."""
-    if key in ("supplements", "tolerated", "hand_over"):
-        case_id = row.case_id if key == "hand_over" else row.pk
-        if is_clerk(user):
-            name = "cases:continue_intake" if key == "supplements" else "cases:case"
-            return reverse(name, args=[case_id])
-        return reverse("cases:supervision_audit", args=[case_id])
-    task_id = row.pk if key == "done" else row.task_id
-    if _department_staff(user):
-        return reverse("cases:inbox_task", args=[task_id])
-    return reverse("cases:supervision_audit", args=[row.case_id])
+    """A list outside the user's role: the 403 page, with the reason."""
+    try:
+        lists.require(user, key)
+    except CaseActionError as refused:
+        raise PermissionDenied(refused.message) from None
 
 
 def _prepare(user, key, rows):
     rows = list(rows)
     on = today()
     for row in rows:
-        row.open_url = _open_url(user, key, row)
+        row.open_url = lists.open_url(user, key, row)
         if key == "extensions":
             set_remaining(row, row.task.due_date, on)
         if key == "tolerated":
@@ -127,33 +42,14 @@ def _prepare(user, key, rows):
     return rows
 
 
-HINTS_EVERYWHERE = {
-    "hand_over": gettext_lazy("已出件、在各服务点窗口等待领取的结果。"),
-    "done": gettext_lazy("各部门已答复（同意或不同意）的审批任务。"),
-    "extensions": gettext_lazy("各部门审批人员提出、等待负责人审批的延期申请。"),
-}
-
-
-def _title(user, key):
-    if _everywhere(user):
-        return TITLES_EVERYWHERE.get(key, TITLES[key])
-    return TITLES[key]
-
-
-def _hint(user, key):
-    if _everywhere(user):
-        return HINTS_EVERYWHERE.get(key, HINTS[key])
-    return HINTS[key]
-
-
 def _section(user, key):
-    rows = _rows(user, key)
+    rows = lists.rows_for(user, key)
     shown = _prepare(user, key, rows[:SHOWN])
     total = rows.count() if len(shown) == SHOWN else len(shown)
     return {
         "key": key,
-        "title": _title(user, key),
-        "hint": _hint(user, key),
+        "title": lists.title(user, key),
+        "hint": lists.hint(user, key),
         "rows": shown,
         "total": total,
         "url": reverse(f"workspace:{key}"),
@@ -239,13 +135,13 @@ def _list_page(request, key, *, rows, form=None, query=""):
     context = page_context(
         request,
         key=key,
-        title=_title(request.user, key),
-        hint=_hint(request.user, key),
+        title=lists.title(request.user, key),
+        hint=lists.hint(request.user, key),
         page=page,
         form=form,
         query=query,
         template=f"workspace/rows/{key}.html",
-        everywhere=_everywhere(request.user),
+        everywhere=lists.everywhere(request.user),
     )
     return render(request, "workspace/list.html", context)
 
@@ -254,7 +150,7 @@ def _simple_list(key):
     @login_required
     def view(request):
         _require(request.user, key)
-        return _list_page(request, key, rows=_rows(request.user, key))
+        return _list_page(request, key, rows=lists.rows_for(request.user, key))
 
     view.__name__ = key
     view.__doc__ = f"The worklist {key!r} on its own page, {PAGE_SIZE} rows a page."
@@ -333,10 +229,10 @@ def done(request):
     """已办: the department's answered tasks with filters (dates, item, outcome, who)."""
     user = request.user
     _require(user, "done")
-    everywhere = _everywhere(user)
+    everywhere = lists.everywhere(user)
     departments = None
     if everywhere:
         departments = list(Department.objects.order_by("code").values_list("pk", "name"))
     form = DoneFilterForm(request.GET, people=_people(user, everywhere), departments=departments)
-    rows = _rows(user, "done", form.filters())
+    rows = lists.rows_for(user, "done", form.filters())
     return _list_page(request, "done", rows=rows, form=form, query=form.query_without("page"))
