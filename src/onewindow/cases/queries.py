@@ -177,13 +177,19 @@ def intakes_awaiting_supplement():
 
 def tolerated_materials_due():
     """Cases accepted under 容缺 that still owe materials, the soonest due first: their result
-    may not leave before the materials arrive (owing_tolerated_materials).
+    may not leave before the materials arrive (the rows of owing_tolerated_materials).
 
     Index: case_tolerated_due, a partial index of the cases with a supplement-by date (the date is
-    cleared when the last material arrives), then case_material_once for the EXISTS.
+    cleared when the last material arrives), read in its order; then case_material_once for the
+    EXISTS.
     """
+    from onewindow.cases.constants import MaterialStatus
+    from onewindow.cases.models import CaseMaterial
+
+    owing = CaseMaterial.objects.filter(case=OuterRef("pk"), status=MaterialStatus.TOLERATED)
     return (
-        Case.objects.filter(pk__in=owing_tolerated_materials())
+        Case.objects.filter(supplement_due__isnull=False)
+        .filter(Exists(owing))
         .select_related("item", "service_point")
         .order_by("supplement_due", "id")
     )
@@ -199,10 +205,12 @@ def done_tasks(
     `department_id` is None (supervisors). Filters: answered on or after `since` and on or before
     `until` (dates, local), the item's code, the outcome (approved or refused), who answered.
 
+    A task's `decided_at` is set when, and only when, it is answered (approved or refused).
+
     Index: task_done (department, decided_at DESC) for one department; task_done_at (decided_at
     DESC) across departments. Both are partial: answered tasks only.
     """
-    tasks = ReviewTask.objects.filter(decided_at__isnull=False, state__in=DONE_TASK_STATES)
+    tasks = ReviewTask.objects.filter(decided_at__isnull=False)
     if department_id is not None:
         tasks = tasks.filter(department_id=department_id)
     if since is not None:
