@@ -37,4 +37,5 @@ def test_the_worklist_uses_its_index(market, name, index):
         "tolerated": queries.tolerated_materials_due,
         "supplements": queries.intakes_awaiting_supplement,
     }[name]()
-    assert index in plan(queryset)
+    # A page of it, as the workspace and the list pages read it.
+    assert index in plan(queryset[:50])

@@ -177,19 +177,18 @@ def intakes_awaiting_supplement():
 
 def tolerated_materials_due():
     """Cases accepted under 容缺 that still owe materials, the soonest due first: their result
-    may not leave before the materials arrive (the rows of owing_tolerated_materials).
+    may not leave before the materials arrive. Withdrawn and terminated cases owe nothing more.
 
-    Index: case_tolerated_due, a partial index of the cases with a supplement-by date (the date is
-    cleared when the last material arrives), read in its order; then case_material_once for the
-    EXISTS.
+    A case has a supplement-by date exactly while it owes tolerated materials: acceptance sets it
+    only when some are missing, and do_receive_tolerated_materials clears it when the last one
+    arrives. So the date alone says it, without looking at the materials.
+
+    Index: case_tolerated_due, a partial index of the cases with a supplement-by date, read in its
+    order.
     """
-    from onewindow.cases.constants import MaterialStatus
-    from onewindow.cases.models import CaseMaterial
-
-    owing = CaseMaterial.objects.filter(case=OuterRef("pk"), status=MaterialStatus.TOLERATED)
     return (
         Case.objects.filter(supplement_due__isnull=False)
-        .filter(Exists(owing))
+        .exclude(state__in=[CaseState.WITHDRAWN, CaseState.TERMINATED])
         .select_related("item", "service_point")
         .order_by("supplement_due", "id")
     )

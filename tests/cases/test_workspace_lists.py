@@ -134,6 +134,16 @@ def test_a_clerk_sees_tolerated_materials_due_and_the_row_opens_the_case(client,
     assert f'href="{reverse("cases:case", args=[case.pk])}"' in response.content.decode()
 
 
+def test_a_case_leaves_the_tolerated_list_when_its_materials_arrive(client, receive, clerk):
+    from onewindow.cases.actions import do_receive_tolerated_materials
+
+    case = tolerated_case(receive, clerk)
+    owed = [row.material_id for row in case.tolerated_missing]
+    do_receive_tolerated_materials(case, material_ids=owed, acting_user=clerk)
+    client.force_login(clerk)
+    assert case.number not in client.get("/workspace/tolerated/").content.decode()
+
+
 def test_results_to_hand_over_are_those_at_my_service_point(
     client, clerk, clerk_village, spot_item, citizen
 ):
