@@ -64,6 +64,7 @@ def test_the_board_shows_the_yellow_tasks_the_inbox_shows(
         {
             "department__code": "ZJJ",
             "department__name": "惠州市惠阳区住房和城乡建设局",
+            "name": "惠州市惠阳区住房和城乡建设局",
             "yellow": 2,
             "red": 0,
         }

@@ -138,10 +138,13 @@ def _render_supervision(request, *, error=None, status=200):
     )
     for row in counts:
         code = row["item__lead_department__code"]
-        row["label"] = short_names.get(code) or row["item__lead_department__name"]
+        row["name"] = row["item__lead_department__name"]
+        row["label"] = short_names.get(code) or row["name"]
     # Tasks carry their own colour (their step's limit): a case may be green while one of its
     # departments' tasks is yellow, and the board shows both, as the inboxes do.
     task_counts = queries.flagged_task_counts()
+    for row in task_counts:
+        row["name"] = row["department__name"]
     flagged_tasks = list(queries.flagged_tasks()[:PAGE_SIZE])
     for task in flagged_tasks:
         set_remaining(task, task.due_date, on)
