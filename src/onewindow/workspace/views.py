@@ -105,25 +105,14 @@ def workspace(request):
         context["department"] = user.department
         context["open_counts"] = queries.open_task_counts(user.department_id)
     if role == Role.SUPERVISOR:
-        context["case_counts"] = _flagged_case_counts()
-        context["task_counts"] = _flagged_task_counts()
+        context["case_counts"] = _totals(queries.supervision_board()[1])
+        context["task_counts"] = _totals(queries.flagged_task_counts())
     return render(request, ROLE_TEMPLATES[role], page_context(request, **context))
 
 
-def _flagged_case_counts():
-    _flagged, counts = queries.supervision_board()
-    return {
-        "yellow": sum(row["yellow"] for row in counts),
-        "red": sum(row["red"] for row in counts),
-    }
-
-
-def _flagged_task_counts():
-    counts = queries.flagged_task_counts()
-    return {
-        "yellow": sum(row["yellow"] for row in counts),
-        "red": sum(row["red"] for row in counts),
-    }
+def _totals(counts):
+    """Yellow and red in all, from per-department counts (the board's queries)."""
+    return {colour: sum(row[colour] for row in counts) for colour in ("yellow", "red")}
 
 
 # --- the worklist pages -----------------------------------------------------------------------
