@@ -14,6 +14,7 @@ from onewindow.delivery.api import (
     delivery_router,
     kiosk_router,
 )
+from onewindow.workspace.api import router as workspace_router
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -85,6 +86,7 @@ api.add_router("/decisions/", decisions_router)
 api.add_router("/certificates/", certificates_router)
 api.add_router("/delivery/", delivery_router)
 api.add_router("/kiosk/", kiosk_router)
+api.add_router("/workspace/", workspace_router)
 # The delivery of a case: /api/cases/{id}/delivery.
 api.add_router("/cases/", case_delivery_router)
 api_errors.install(api)

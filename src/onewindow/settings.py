@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.delivery",
+    "onewindow.workspace",
     "onewindow.kiosk",
 ]
 
@@ -116,7 +117,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+# Staff land on their role's workspace (workspace/views.py); a `next` parameter wins.
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "home"
 
 # Every account is a staff account: passwords of at least 12 characters, not close to the user's
@@ -237,8 +239,16 @@ ONEWINDOW_STUCK_AFTER_MINUTES = env.int("ONEWINDOW_STUCK_AFTER_MINUTES", default
 # Region code of the district (行政区划代码): prefixes case numbers.
 ONEWINDOW_REGION_CODE = env.str("ONEWINDOW_REGION_CODE", default="441303")
 ONEWINDOW_REGION_NAME = env.str("ONEWINDOW_REGION_NAME", default="惠阳区")
-# Remaining working days at or below which a case turns yellow.
-ONEWINDOW_WARNING_DAYS = env.int("ONEWINDOW_WARNING_DAYS", default=2)
+# A case or a step turns yellow when at most ceil(limit × ratio) working days remain, at least 1,
+# at most ONEWINDOW_WARNING_MAX_DAYS, never on its first day (cases/deadlines.py warning_days).
+ONEWINDOW_WARNING_RATIO = env.float("ONEWINDOW_WARNING_RATIO", default=0.2)
+ONEWINDOW_WARNING_MAX_DAYS = env.int("ONEWINDOW_WARNING_MAX_DAYS", default=5)
+# Staff get colour changes grouped: at most one notice per recipient in this many minutes.
+ONEWINDOW_COLOUR_NOTICE_MINUTES = env.int("ONEWINDOW_COLOUR_NOTICE_MINUTES", default=60)
+if not 0 <= ONEWINDOW_WARNING_RATIO <= 1 or ONEWINDOW_WARNING_MAX_DAYS < 1:
+    raise ImproperlyConfigured(
+        "ONEWINDOW_WARNING_RATIO must be between 0 and 1 and ONEWINDOW_WARNING_MAX_DAYS at least 1."
+    )
 
 LOGGING = {
     "version": 1,

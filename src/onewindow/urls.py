@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("onewindow.cases.urls")),
     path("", include("onewindow.delivery.urls")),
     path("kiosk/", include("onewindow.kiosk.urls")),
+    path("workspace/", include("onewindow.workspace.urls")),
     path("accounts/", include("onewindow.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

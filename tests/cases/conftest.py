@@ -1,5 +1,6 @@
-"""Personas and a joint item for the case engine: clerk, reviewer_market, reviewer_fire,
-reviewer_housing, head_market, head_fire, supervisor; an item with 3 departments in parallel."""
+"""Personas and items for the case engine: clerk, clerk2, clerk_village (at a village point),
+reviewer_market, reviewer_fire, reviewer_housing, head_market, head_fire, supervisor; an item with
+3 departments in parallel and an on-the-spot item."""
 
 import hashlib
 
@@ -43,6 +44,30 @@ def hall(db):
 @pytest.fixture
 def clerk(hall):
     return UserFactory(username="clerk", full_name="陈晓", role="clerk", department=hall)
+
+
+@pytest.fixture
+def village(db):
+    return DepartmentFactory(code="LJZ-XJC", name="霞角村党群服务中心", kind="village")
+
+
+@pytest.fixture
+def clerk_village(village):
+    return UserFactory(username="clerk_village", role="clerk", department=village)
+
+
+@pytest.fixture
+def spot_item(market):
+    """An on-the-spot item (即办件): accepting it decides it, so a case is decided in one step."""
+    return ServiceItemFactory(
+        code="441303-SCJG-900",
+        name="食品经营许可（延续）",
+        lead_department=market,
+        is_on_the_spot=True,
+        promised_limit_days=0,
+        flow=[[(market, 0)]],
+        delivery_methods=["window", "locker", "mail"],
+    )
 
 
 @pytest.fixture

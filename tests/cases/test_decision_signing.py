@@ -395,3 +395,19 @@ def test_control_characters_in_the_text_are_refused(reviewed_case, reviewer_mark
         message="决定正文不能含有终端转义序列",
     )
     assert error.detail[0]["type"] == "control_character"
+
+
+def test_the_heads_workspace_lists_the_drafts_awaiting_signature(
+    client, reviewed_case, reviewer_market, head_market, head_fire
+):
+    draft = draft_approval(reviewed_case, reviewer_market)
+    client.force_login(head_market)
+    page = client.get("/workspace/").content.decode()
+    section = page.split('id="ws-awaiting-signature"')[1].split("</section>")[0]
+    assert reviewed_case.number in section
+    assert f"/inbox/signing/{draft.pk}/" in section
+    assert 'data-count="1"' in section
+    # Another department's head has nothing to sign.
+    client.force_login(head_fire)
+    section = client.get("/workspace/").content.decode().split('id="ws-awaiting-signature"')[1]
+    assert 'data-count="0"' in section.split("</section>")[0]

@@ -12,7 +12,7 @@ from onewindow.cases.actions import ProxyInput, do_accept_case, do_receive_intak
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.actions.choice import do_choose_delivery
 from tests.cases.conftest import CITIZEN_ID, all_received
-from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
+from tests.factories import ServiceItemFactory, UserFactory
 from tests.openapi import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -30,16 +30,6 @@ MASKED_APPLICANT = {
 }
 FULL_PROXY = {"name": "王芳", "id_number": PROXY_ID, "phone": "13900139000"}
 MASKED_PROXY = {"name": "王芳", "id_number": "440103********8274", "phone": "139****9000"}
-
-
-@pytest.fixture
-def village(db):
-    return DepartmentFactory(code="LJZ-XJC", name="霞角村党群服务中心", kind="village")
-
-
-@pytest.fixture
-def clerk_village(village):
-    return UserFactory(username="clerk_village", role="clerk", department=village)
 
 
 @pytest.fixture

@@ -198,11 +198,13 @@ def test_the_department_hears_the_heads_decision(
     assert note.department.code == "XFJYDD" and "理由不充分" in note.text
 
 
-def test_a_case_that_is_yellow_at_acceptance_is_announced_at_once(
+def test_a_one_day_item_is_green_on_arrival_and_yellow_on_its_due_day(
     market, clerk, citizen, supervisor
 ):
-    from onewindow.cases.actions import do_receive_intake
-    from onewindow.cases.models import Notification
+    """The warning threshold scales with the limit (cases/deadlines.py warning_days): a 1-day
+    promise and a 1-day step are not yellow on the day they arrive, only on their due day."""
+    from onewindow.cases.actions import do_receive_intake, do_refresh_colours
+    from onewindow.cases.models import ColourChange
     from tests.cases.conftest import all_received
     from tests.factories import ServiceItemFactory
 
@@ -214,7 +216,17 @@ def test_a_case_that_is_yellow_at_acceptance_is_announced_at_once(
         acting_user=clerk,
     )
 
+    assert case.colour == Colour.GREEN
+    assert case.tasks.get().colour == Colour.GREEN
+    assert not ColourChange.objects.filter(case=case).exists()
+
+    do_refresh_colours(on=case.promised_deadline)
+    case.refresh_from_db()
     assert case.colour == Colour.YELLOW
-    kinds = set(Notification.objects.filter(case=case).values_list("kind", flat=True))
-    assert {"yellow_card", "task_yellow_card"} <= kinds
-    assert Notification.objects.filter(case=case, recipient=supervisor).exists()
+    assert case.tasks.get().colour == Colour.YELLOW
+    queued = ColourChange.objects.filter(case=case, colour=Colour.YELLOW)
+    assert set(queued.values_list("department_id", "recipient_id", "task_id")) == {
+        (market.pk, None, None),
+        (None, supervisor.pk, None),
+        (market.pk, None, case.tasks.get().pk),
+    }

@@ -119,7 +119,9 @@ def district(transactional_db):
             return do_accept_case(case, acting_user=clerk)
 
     accept(food, enterprise("惠州市惠阳区好味道餐饮店", 11, "黄志强"), 9)
-    accept(joint, enterprise("惠州市禾田餐饮管理有限公司", 12, "林晓燕"), 4)
+    # Its 5-day market step is due today (or, on a weekend, on the next working day): yellow
+    # whatever the weekday, as a step turns yellow with one day left (cases/deadlines.py).
+    accept(joint, enterprise("惠州市禾田餐饮管理有限公司", 12, "林晓燕"), 5)
     accept(company, enterprise("惠州市惠阳区启航科技有限公司", 13, "周杰"), 0)
     accept(drug, enterprise("惠州市康和大药房有限公司", 14, "吴敏"), 2)
     accept(fire_check, enterprise("惠州市星河影城有限公司", 15, "郑伟"), 1)

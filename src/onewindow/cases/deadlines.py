@@ -5,6 +5,9 @@ working days under clock stops. While a stop is running the deadline is unknown 
 "paused"; resuming recomputes it.
 """
 
+import math
+from decimal import Decimal
+
 from django.conf import settings
 
 from onewindow.cases.constants import Colour
@@ -43,19 +46,46 @@ def task_due_date(task, suspensions):
     )
 
 
-def colour_for(deadline, today, *, warning_days=None):
-    """Green while on time, yellow when ≤ warning_days working days remain, red when overdue."""
+def warning_days(limit_days, *, ratio=None, most=None):
+    """How many working days before its deadline a step (or a case) of `limit_days` turns yellow.
+
+    The threshold scales with the limit: ceil(limit × ONEWINDOW_WARNING_RATIO), at least 1 and at
+    most ONEWINDOW_WARNING_MAX_DAYS, and always below the limit itself, so that nothing is yellow
+    on the day it arrives (on that day all `limit_days` remain): a 1-day step turns yellow on its
+    due day only, a 2-day step on its second day. docs/cases.md has the table.
+    """
+    ratio = settings.ONEWINDOW_WARNING_RATIO if ratio is None else ratio
+    most = settings.ONEWINDOW_WARNING_MAX_DAYS if most is None else most
+    if limit_days <= 1:
+        return 0
+    # Decimal: 0.1 × 30 is 3.0000000000000004 in binary floating point, whose ceiling is 4.
+    scaled = math.ceil(Decimal(limit_days) * Decimal(str(ratio)))
+    return min(limit_days - 1, most, max(1, scaled))
+
+
+def case_limit(case):
+    """The working days a case's clock may run: its promise plus approved extensions."""
+    return case.item.promised_limit_days + case.extension_days
+
+
+def task_limit(task):
+    """The working days a department's step may run: its limit plus approved extensions."""
+    return task.limit_days + task.extension_days
+
+
+def colour_for(deadline, today, *, limit_days):
+    """Green while on time, yellow when no more than warning_days(limit_days) working days remain
+    (0 on the due day itself), red when overdue; paused without a deadline."""
     if deadline is None:
         return Colour.PAUSED
     if today > deadline:
         return Colour.RED
-    warning_days = settings.ONEWINDOW_WARNING_DAYS if warning_days is None else warning_days
-    if deadline <= workdays.add_workdays(today, warning_days):
+    if deadline <= workdays.add_workdays(today, warning_days(limit_days)):
         return Colour.YELLOW
     return Colour.GREEN
 
 
-def yellow_from(today, *, warning_days=None):
-    """Deadlines on or before this date are yellow (or red): the bound for indexed queries."""
-    warning_days = settings.ONEWINDOW_WARNING_DAYS if warning_days is None else warning_days
-    return workdays.add_workdays(today, warning_days)
+def yellow_from(today):
+    """Deadlines on or before this date may be yellow (or red) today, whatever their limit: the
+    bound for indexed queries (no threshold exceeds ONEWINDOW_WARNING_MAX_DAYS)."""
+    return workdays.add_workdays(today, settings.ONEWINDOW_WARNING_MAX_DAYS)

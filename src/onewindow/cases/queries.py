@@ -13,12 +13,14 @@ from onewindow.cases.constants import (
     CaseState,
     Colour,
     DraftState,
+    ExtensionState,
     StageState,
     TaskState,
 )
 from onewindow.cases.models import (
     Case,
     DecisionDraft,
+    Extension,
     Notification,
     NotificationRead,
     ReviewTask,
@@ -130,6 +132,134 @@ def supervision_board():
         .order_by("-red", "-yellow", "item__lead_department__code")
     )
     return flagged, list(counts)
+
+
+def open_task_counts(department_id):
+    """A department's open tasks in all and per colour (the inbox's and the workspace's counts).
+    Index: task_inbox (department, state, due_date)."""
+    colours = (Colour.RED, Colour.YELLOW, Colour.GREEN, Colour.PAUSED)
+    open_tasks = ReviewTask.objects.filter(department_id=department_id, state=TaskState.OPEN)
+    return open_tasks.aggregate(
+        total=Count("id"), **{c.value: Count("id", filter=Q(colour=c)) for c in colours}
+    )
+
+
+def flagged_tasks(department_id=None):
+    """Open review tasks that are yellow or red, soonest due first: the board's second list. A
+    task has its own colour (its step's limit), which may differ from its case's: the inbox shows
+    exactly these tasks with that colour, and so does the board.
+
+    Index: task_state_due (state, due_date); task_inbox (department, state, due_date) for one
+    department.
+    """
+    tasks = ReviewTask.objects.filter(state=TaskState.OPEN, colour__in=[Colour.YELLOW, Colour.RED])
+    if department_id is not None:
+        tasks = tasks.filter(department_id=department_id)
+    return tasks.select_related("case__item", "department", "stage").order_by("due_date", "id")
+
+
+def flagged_task_counts():
+    """Yellow and red open tasks per reviewing department, most red first. Index: task_state_due."""
+    return list(
+        ReviewTask.objects.filter(state=TaskState.OPEN, colour__in=[Colour.YELLOW, Colour.RED])
+        .values("department__code", "department__name")
+        .annotate(
+            yellow=Count("id", filter=Q(colour=Colour.YELLOW)),
+            red=Count("id", filter=Q(colour=Colour.RED)),
+        )
+        .order_by("-red", "-yellow", "department__code")
+    )
+
+
+# --- worklists (the workspace app shows them; docs/cases.md "Workspaces") -----------------------
+
+
+def intakes_awaiting_supplement():
+    """Intakes waiting for the applicant's supplement (一次性告知 issued), from any window: any
+    clerk may continue one. Oldest received first. Index: case_state_received (state, received_on).
+    """
+    return (
+        Case.objects.filter(state=CaseState.NEEDS_SUPPLEMENT)
+        .select_related("item", "clerk", "service_point")
+        .order_by("received_on", "id")
+    )
+
+
+def tolerated_materials_due():
+    """Cases accepted under 容缺 that still owe materials, the soonest due first: their result
+    may not leave before the materials arrive. Withdrawn and terminated cases owe nothing more.
+
+    A case has a supplement-by date exactly while it owes tolerated materials: acceptance sets it
+    only when some are missing, and do_receive_tolerated_materials clears it when the last one
+    arrives. So the date alone says it, without looking at the materials.
+
+    Index: case_tolerated_due, a partial index of the cases with a supplement-by date, read in its
+    order.
+    """
+    return (
+        Case.objects.filter(supplement_due__isnull=False)
+        .exclude(state__in=[CaseState.WITHDRAWN, CaseState.TERMINATED])
+        .select_related("item", "service_point")
+        .order_by("supplement_due", "id")
+    )
+
+
+DONE_TASK_STATES = (TaskState.APPROVED, TaskState.REFUSED)
+
+
+def done_tasks(
+    department_id=None, *, since=None, until=None, item_code=None, outcome=None, decided_by=None
+):
+    """A department's answered review tasks (已办), newest answer first; every department's when
+    `department_id` is None (supervisors). Filters: answered on or after `since` and on or before
+    `until` (dates, local), the item's code, the outcome (approved or refused), who answered.
+
+    A task's `decided_at` is set when, and only when, it is answered (approved or refused).
+
+    Index: task_done (department, decided_at DESC) for one department; task_done_at (decided_at
+    DESC) across departments. Both are partial: answered tasks only.
+    """
+    tasks = ReviewTask.objects.filter(decided_at__isnull=False)
+    if department_id is not None:
+        tasks = tasks.filter(department_id=department_id)
+    if since is not None:
+        tasks = tasks.filter(decided_at__gte=_start_of(since))
+    if until is not None:
+        tasks = tasks.filter(decided_at__lt=_start_of(until + timedelta(days=1)))
+    if item_code:
+        tasks = tasks.filter(case__item__code=item_code)
+    if outcome in DONE_TASK_STATES:
+        tasks = tasks.filter(state=outcome)
+    if decided_by is not None:
+        tasks = tasks.filter(decided_by_id=decided_by)
+    return tasks.select_related("case__item", "stage", "department", "decided_by").order_by(
+        "-decided_at", "-id"
+    )
+
+
+def _start_of(day):
+    """The first moment of a local date, aware: date filters on a datetime column by index."""
+    from datetime import datetime, time
+
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def pending_extensions(department_id=None):
+    """Extension requests awaiting a head's approval, oldest first: one department's, or every
+    department's when `department_id` is None (supervisors). Requests of tasks closed meanwhile
+    cannot be approved any more and are left out.
+
+    Index: one_pending_extension_per_task, the partial unique index of the requested ones, joined
+    to their tasks by primary key.
+    """
+    extensions = Extension.objects.filter(
+        state=ExtensionState.REQUESTED, task__state=TaskState.OPEN
+    )
+    if department_id is not None:
+        extensions = extensions.filter(task__department_id=department_id)
+    return extensions.select_related("task__department", "case__item", "requested_by").order_by(
+        "requested_at", "id"
+    )
 
 
 def art32_cutoff(on=None):

@@ -562,10 +562,12 @@ class AuditEntryOut(Schema):
 
 
 class SupervisedDepartmentOut(Schema):
-    code: str = Field(description="牵头部门编码。")
-    name: str = Field(description="牵头部门名称。")
-    yellow: int = Field(description="黄牌（预警）办件数。")
-    red: int = Field(description="红牌（超期）办件数。")
+    """Counts of one department: of the cases it leads, or of its review tasks."""
+
+    code: str = Field(description="部门编码。")
+    name: str = Field(description="部门名称。")
+    yellow: int = Field(description="黄牌（预警）数。")
+    red: int = Field(description="红牌（超期）数。")
 
 
 class SupervisedCaseOut(Schema):
@@ -594,12 +596,42 @@ class SupervisedCaseOut(Schema):
         return choice(Colour, case.colour)
 
 
+class SupervisedTaskOut(Schema):
+    """A department's task with its own colour (its step's limit), beside its case's colour."""
+
+    id: int = Field(description="审批任务 id。")
+    case_id: int = Field(description="办件 id。")
+    number: str | None = Field(description="办件编号。")
+    department: DepartmentRef = Field(description="审批部门。")
+    colour: Choice = Field(description="任务的黄牌或红牌。")
+    case_colour: Choice = Field(description="办件本身的监察状态（可能仍为正常）。")
+    due_date: date | None = Field(description="任务到期日期。")
+
+    @staticmethod
+    def resolve_number(task):
+        return task.case.number
+
+    @staticmethod
+    def resolve_colour(task):
+        return choice(Colour, task.colour)
+
+    @staticmethod
+    def resolve_case_colour(task):
+        return choice(Colour, task.case.colour)
+
+
 class SupervisionOut(Schema):
     departments: list[SupervisedDepartmentOut] = Field(
         description="按牵头部门统计的黄牌、红牌数，红牌多者在前。"
     )
     cases: list[SupervisedCaseOut] = Field(description="黄牌、红牌办件，承诺办结日期早者在前。")
-    truncated: bool = Field(description="办件多于 limit 时为 true（统计数仍为全部）。")
+    task_departments: list[SupervisedDepartmentOut] = Field(
+        description="按审批部门统计的黄牌、红牌审批任务数（与各部门待办一致），红牌多者在前。"
+    )
+    tasks: list[SupervisedTaskOut] = Field(
+        description="黄牌、红牌审批任务，到期早者在前；任务按本步骤时限单独计色。"
+    )
+    truncated: bool = Field(description="办件或审批任务多于 limit 时为 true（统计数仍为全部）。")
 
 
 class TimelineStepOut(Schema):

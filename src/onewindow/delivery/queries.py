@@ -1,6 +1,6 @@
 """Reads of delivery that need care."""
 
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery
 
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.constants import DeliveryState, MessageChannel, MessageState
@@ -91,3 +91,37 @@ def visits_over_promise():
         .filter(visits__gt=F("promised"))
         .order_by("-visits", "case")
     )
+
+
+def results_waiting_at(point_id=None):
+    """Issued results waiting at a window for their collector (窗口待领取), at the service point
+    `point_id` (every point when None, for supervisors), the longest waiting first. A result
+    waits where its latest uncollected pickup code sends the applicant (pickup.waiting_point);
+    results still owing 容缺 materials are left out: they cannot be handed over yet, and are on
+    the 容缺 worklist.
+
+    Index: case_state_deadline (state first) narrows to the issued cases, few beside the whole
+    table; then the one-to-one delivery by its unique case index and the pickups by their
+    delivery's foreign-key index.
+    """
+    from onewindow.cases.constants import CaseState
+    from onewindow.cases.queries import owing_tolerated_materials
+    from onewindow.delivery.actions.pickup import AT_WINDOW
+    from onewindow.delivery.models import WindowPickup
+
+    latest = WindowPickup.objects.filter(
+        delivery=OuterRef("pk"), collected_at__isnull=True
+    ).order_by("-issued_at", "-id")
+    waiting = (
+        Delivery.objects.filter(case__state=CaseState.ISSUED, state__in=AT_WINDOW)
+        .annotate(
+            point_id=Subquery(latest.values("service_point_id")[:1]),
+            waiting_since=Subquery(latest.values("issued_at")[:1]),
+        )
+        .filter(point_id__isnull=False)
+        .exclude(case__in=owing_tolerated_materials())
+        .select_related("case__item")
+    )
+    if point_id is not None:
+        waiting = waiting.filter(point_id=point_id)
+    return waiting.order_by("waiting_since", "id")

@@ -9,28 +9,14 @@ from onewindow.delivery.actions import do_issue_result
 from onewindow.delivery.constants import CompartmentSize
 from onewindow.delivery.models import Compartment, Delivery, Locker
 from tests.cases import conftest as cases
-from tests.factories import ServiceItemFactory
 
 # The case engine's personas, shared with these tests.
 hall, clerk, clerk2, citizen = cases.hall, cases.clerk, cases.clerk2, cases.citizen
 reviewer_market, supervisor = cases.reviewer_market, cases.supervisor
+spot_item = cases.spot_item
 all_received, CITIZEN_ID = cases.all_received, cases.CITIZEN_ID
 
 PROXY_ID = "440103199003078274"  # a valid resident ID (check digit) of someone else
-
-
-@pytest.fixture
-def spot_item(market):
-    """An on-the-spot item (即办件): accepting it decides it, so a case is decided in one step."""
-    return ServiceItemFactory(
-        code="441303-SCJG-900",
-        name="食品经营许可（延续）",
-        lead_department=market,
-        is_on_the_spot=True,
-        promised_limit_days=0,
-        flow=[[(market, 0)]],
-        delivery_methods=["window", "locker", "mail"],
-    )
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from onewindow.cases.actions import (
     do_refresh_colours,
     do_request_extension,
     do_request_supplement,
+    do_send_colour_notices,
     do_start_special_procedure,
 )
 from onewindow.cases.actions.common import announce_case_colour
@@ -110,26 +111,31 @@ def test_a_refused_extension_tells_the_applicant_nothing(
     assert sms_texts(accepted_case, "extended") == []
 
 
-def test_a_colour_card_announced_twice_the_same_day_is_told_once(accepted_case, supervisor, market):
+def test_a_colour_card_announced_twice_is_told_once_in_the_grouped_notice(
+    accepted_case, supervisor, market
+):
     accepted_case.colour = Colour.RED
     announce_case_colour(accepted_case, Colour.YELLOW, Colour.RED)
     announce_case_colour(accepted_case, Colour.YELLOW, Colour.RED)
-    cards = Notification.objects.filter(case=accepted_case, kind="red_card")
+    assert do_send_colour_notices() == 2
+    cards = Notification.objects.filter(kind="colour_changes")
     assert sorted((n.department_id or 0, n.recipient_id or 0) for n in cards) == sorted(
         [(market.pk, 0), (0, supervisor.pk)]
     )
-    assert cards.first().text.startswith(f"{accepted_case.number}（餐饮服务开业联办）超期（红牌）")
+    for card in cards:
+        assert (
+            card.text
+            == f"监察状态变化 1 件：{accepted_case.number} 办件超期（红牌）（到期 {accepted_case.promised_deadline}）"
+        )
 
 
-def test_the_supervision_task_tells_staff_through_the_outbox(accepted_case, supervisor):
+def test_the_supervision_task_tells_staff_in_app_not_through_the_applicant_outbox(
+    accepted_case, supervisor
+):
     from datetime import timedelta
 
     result = do_refresh_colours(on=accepted_case.promised_deadline + timedelta(days=1))
     assert result["cases"] == 1
-    guard = OutboundMessage.objects.filter(
-        case=accepted_case, template="red_card", channel=MessageChannel.IN_APP
-    )
-    assert {m.address for m in guard} == {
-        f"department:{accepted_case.item.lead_department_id}",
-        f"user:{supervisor.pk}",
-    }
+    assert do_send_colour_notices() == 4  # three departments and the supervisor
+    assert not OutboundMessage.objects.filter(case=accepted_case, template="red_card").exists()
+    assert Notification.objects.filter(kind="colour_changes", recipient=supervisor).count() == 1

@@ -24,6 +24,7 @@ from onewindow.cases.actions.supervision import (
     do_mark_notification_read,
     do_press_case,
     do_refresh_colours,
+    do_send_colour_notices,
 )
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "do_request_extension",
     "do_request_supplement",
     "do_return_draft",
+    "do_send_colour_notices",
     "do_sign_decision",
     "do_start_special_procedure",
     "do_terminate_case",

@@ -55,7 +55,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         supplement_due = min(
             workdays.add_workdays(on, settings.ONEWINDOW_TOLERATED_SUPPLEMENT_DAYS), legal
         )
-    colour = colour_for(promised, on)
+    colour = colour_for(promised, on, limit_days=item.promised_limit_days)
 
     batch = Batch()
     statements.lock_case(batch, case.pk)
@@ -159,16 +159,21 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
     else:
         for department_id, due_date, task_colour in opened:
             if task_colour in WARNING_COLOURS:
-                # A step shorter than the warning window is yellow from its first day.
-                statements.notify(
+                # A 0-day step is yellow from its first day (cases/deadlines.py warning_days).
+                statements.queue_colour_change(
                     batch,
-                    kind=f"task_{task_colour}_card",
                     case_id=case.pk,
+                    colour=task_colour,
+                    deadline=due_date,
                     department_id=department_id,
-                    text=f" 本部门审查{Colour(task_colour).label}：到期日期 {due_date}",
+                    task_id=Sql(
+                        "(SELECT id FROM cases_reviewtask WHERE case_id = %s "
+                        "AND department_id = %s AND state = %s)",
+                        (case.pk, department_id, TaskState.OPEN),
+                    ),
                 )
         if colour in WARNING_COLOURS:
-            # E.g. a promise shorter than the warning window: yellow from the first day.
+            # E.g. a 0-day promise: yellow from the first day.
             _announce_case_colour(batch, case.pk, item, colour, promised)
     try:
         results = batch.run()
@@ -193,8 +198,8 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
 
 
 def _announce_case_colour(batch, case_id, item, colour, promised):
-    """The case is yellow or red at once: audited, and told to the lead department and the
-    supervisors (as common.announce_case_colour does for later changes)."""
+    """The case is yellow or red at once: audited, and queued for the lead department's and the
+    supervisors' grouped notices (as common.announce_case_colour does for later changes)."""
     statements.audit(
         batch,
         "colour_changed",
@@ -204,12 +209,10 @@ def _announce_case_colour(batch, case_id, item, colour, promised):
         to_state=CaseState.IN_REVIEW,
         details=[("previous", Colour.NONE), ("colour", colour)],
     )
-    text = f"（{item.name}）{Colour(colour).label}：承诺办结日期 {promised}"
-    kind = f"{colour}_card"
-    statements.notify(
-        batch, kind=kind, case_id=case_id, department_id=item.lead_department_id, text=text
-    )
-    statements.notify_supervisors(batch, kind=kind, case_id=case_id, text=text)
+    for recipient in ({"department_id": item.lead_department_id}, {"supervisors": True}):
+        statements.queue_colour_change(
+            batch, case_id=case_id, colour=colour, deadline=promised, **recipient
+        )
 
 
 def _accept_error(code, case, *, legal):
@@ -329,7 +332,7 @@ def _copy_tasks(batch, case_id, flow, on, *, alongside):
             }
             if position == 0:
                 due = workdays.deadline(on, limit_days, suspensions=(), extension_days=0)
-                colour = colour_for(due, on)
+                colour = colour_for(due, on, limit_days=limit_days)
                 row.update(state=TaskState.OPEN, opened_on=on, due_date=due, colour=colour)
                 opened.append((department_id, due, colour))
             rows.append(row)

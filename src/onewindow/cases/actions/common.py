@@ -6,9 +6,15 @@ from django.utils.translation import gettext as _
 
 from onewindow.accounts.constants import Role
 from onewindow.cases.constants import CaseState, Colour, TaskState
-from onewindow.cases.deadlines import case_deadlines, colour_for, task_due_date
+from onewindow.cases.deadlines import (
+    case_deadlines,
+    case_limit,
+    colour_for,
+    task_due_date,
+    task_limit,
+)
 from onewindow.cases.errors import forbidden, wrong_state
-from onewindow.cases.models import Case, Notification, ReviewTask
+from onewindow.cases.models import Case, ColourChange, Notification, ReviewTask
 from onewindow.cases.permissions import works_for
 from onewindow.core import audit
 
@@ -78,7 +84,11 @@ def recompute_deadlines(case, *, on=None, suspensions=None, tasks=None, extra_fi
     if not paused:
         case.promised_deadline, case.legal_deadline = promised, legal
         fields += ["promised_deadline", "legal_deadline"]
-    colour = Colour.PAUSED if paused else colour_for(case.promised_deadline, on)
+    colour = (
+        Colour.PAUSED
+        if paused
+        else colour_for(case.promised_deadline, on, limit_days=case_limit(case))
+    )
     if case.state not in (CaseState.ACCEPTED, CaseState.IN_REVIEW, CaseState.SUSPENDED):
         colour = Colour.NONE
     previous = case.colour
@@ -92,7 +102,7 @@ def recompute_deadlines(case, *, on=None, suspensions=None, tasks=None, extra_fi
         announce_case_colour(case, previous, colour)
     for task in case.tasks.filter(state=TaskState.OPEN) if tasks is None else tasks:
         due = None if paused else task_due_date(task, suspensions)
-        task_colour = Colour.PAUSED if paused else colour_for(due, on)
+        task_colour = Colour.PAUSED if paused else colour_for(due, on, limit_days=task_limit(task))
         changed = []
         if due is not None and due != task.due_date:
             task.due_date = due
@@ -120,7 +130,8 @@ WARNING_COLOURS = (Colour.YELLOW, Colour.RED)
 
 
 def announce_case_colour(case, previous, colour, *, supervisors=None):
-    """A case turned yellow or red: audit it and tell the lead department and the supervisors."""
+    """A case turned yellow or red: audit it, and queue the change for the lead department's and
+    the supervisors' next grouped notice (supervision.do_send_colour_notices)."""
     from onewindow.accounts.models import User
 
     record(
@@ -131,34 +142,23 @@ def announce_case_colour(case, previous, colour, *, supervisors=None):
         previous=previous,
         colour=colour,
     )
-    from onewindow.delivery.notify import tell_staff
-
-    template, context = f"{colour}_card", {"deadline": str(case.promised_deadline)}
-    # One event per case, colour and day: a second run the same day tells nobody again.
-    event_key = f"case_colour:{case.pk}:{colour}:{today()}"
-    tell_staff(
-        template,
-        event_key=event_key,
-        case=case,
-        department_id=case.item.lead_department_id,
-        context=context,
-    )
     if supervisors is None:
         supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True)
-    for supervisor in supervisors:
-        tell_staff(template, event_key=event_key, case=case, recipient=supervisor, context=context)
+    changes = [ColourChange(department_id=case.item.lead_department_id)]
+    changes += [ColourChange(recipient=supervisor) for supervisor in supervisors]
+    for change in changes:
+        change.case, change.colour, change.deadline = case, colour, case.promised_deadline
+    ColourChange.objects.bulk_create(changes)
 
 
 def announce_task_colour(task, colour):
-    """A department's task turned yellow or red: tell that department."""
-    from onewindow.delivery.notify import tell_staff
-
-    tell_staff(
-        f"task_{colour}_card",
-        event_key=f"task_colour:{task.pk}:{colour}:{today()}",
-        case=task.case,
+    """A department's task turned yellow or red: queue it for that department's grouped notice."""
+    ColourChange.objects.create(
         department_id=task.department_id,
-        context={"due_date": str(task.due_date)},
+        case_id=task.case_id,
+        task=task,
+        colour=colour,
+        deadline=task.due_date,
     )
 
 

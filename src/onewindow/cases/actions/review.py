@@ -16,7 +16,7 @@ from onewindow.cases.actions.common import (
     today,
 )
 from onewindow.cases.constants import CaseState, Colour, ExtensionState, StageState, TaskState
-from onewindow.cases.deadlines import colour_for, task_due_date
+from onewindow.cases.deadlines import colour_for, task_due_date, task_limit
 from onewindow.cases.errors import CaseActionError, invalid_input, not_found, wrong_state
 from onewindow.cases.models import CaseStage, ReviewTask
 from onewindow.core.batch import Batch, CheckFailed, Sql
@@ -214,13 +214,14 @@ def _join_statements(batch, task_id, *, decision, now, next_stage):
             ],
         )
         if opened.colour in WARNING_COLOURS:
-            # A step shorter than the warning window is yellow from its first day.
-            statements.notify(
+            # A 0-day step is yellow from its first day (cases/deadlines.py warning_days).
+            statements.queue_colour_change(
                 batch,
-                kind=f"task_{opened.colour}_card",
                 case_id=Sql(case, (task_id,)),
+                colour=opened.colour,
+                deadline=opened.due_date,
                 department_id=opened.department_id,
-                text=f" 本部门审查{Colour(opened.colour).label}：到期日期 {opened.due_date}",
+                task_id=opened.pk,
                 condition=closed,
             )
 
@@ -247,7 +248,7 @@ def _next_stage_plan(task_id):
     for task in tasks:
         task.opened_on = on
         task.due_date = task_due_date(task, ())
-        task.colour = colour_for(task.due_date, on)
+        task.colour = colour_for(task.due_date, on, limit_days=task_limit(task))
     return NextStage(on=on, stage_id=stage.pk, tasks=tuple(tasks))
 
 

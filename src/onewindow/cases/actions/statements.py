@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from onewindow.cases.constants import CaseState, Colour, Decision, TaskState
-from onewindow.cases.models import Case, Notification
+from onewindow.cases.models import Case, ColourChange, Notification
 from onewindow.core import numbering
 from onewindow.core.batch import Sql
 from onewindow.core.models import AuditEntry
@@ -182,6 +182,46 @@ def notify_supervisors(batch, *, kind, case_id, text):
             (*params, Role.SUPERVISOR),
         ),
     )
+
+
+def queue_colour_change(
+    batch,
+    *,
+    case_id,
+    colour,
+    deadline,
+    department_id=None,
+    task_id=None,
+    supervisors=False,
+    condition=None,
+):
+    """Queue a colour change for the grouped notices (as common.announce_case_colour and
+    announce_task_colour do): for `department_id`, or with `supervisors` for every active
+    supervisor. With a `condition` (Sql over the case `c`) it is queued only when that holds."""
+    from onewindow.accounts.constants import Role
+
+    case_text, params = value_sql(case_id)
+    where = f"c.id = {case_text}"
+    if condition is not None:
+        where += f" AND {condition.text}"
+        params += list(condition.params)
+    row = {
+        "case_id": Sql("c.id"),
+        "task_id": task_id,
+        "colour": colour,
+        "deadline": deadline,
+        "created_at": timezone.now(),
+    }
+    if supervisors:
+        row["recipient_id"] = Sql("u.id")
+        source = Sql(
+            f"FROM cases_case c, accounts_user u WHERE {where} AND u.role = %s AND u.is_active",
+            (*params, Role.SUPERVISOR),
+        )
+    else:
+        row["department_id"] = department_id
+        source = Sql(f"FROM cases_case c WHERE {where}", tuple(params))
+    batch.insert_row(ColourChange, row, source=source)
 
 
 def decide(batch, *, case_id, acting_user, client_address, on):

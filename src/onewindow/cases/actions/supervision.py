@@ -1,9 +1,22 @@
-"""Electronic supervision (电子监察): colour changes found by indexed queries, pressing (督办), and
-marking the in-app notifications read, each person for themselves."""
+"""Electronic supervision (电子监察): colour changes found by indexed queries, the grouped notices
+that tell staff about them, pressing (督办), and marking the in-app notifications read, each
+person for themselves.
 
+Grouped notices: a colour change is queued as one ColourChange row per recipient (common.py). The
+sender gives each recipient at most one notice per ONEWINDOW_COLOUR_NOTICE_MINUTES listing all
+their queued changes. Two workers may run it at once: each recipient is claimed with a conditional
+UPDATE of its ColourNoticeClock row (`last_sent_at` older than the interval), so exactly one
+worker sends; the other updates nothing and moves on. The changes are then marked with the notice
+that told them, in the same transaction.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
@@ -17,9 +30,16 @@ from onewindow.cases.actions.common import (
     today,
 )
 from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
-from onewindow.cases.deadlines import colour_for, yellow_from
+from onewindow.cases.deadlines import case_limit, colour_for, task_limit, yellow_from
 from onewindow.cases.errors import CaseActionError, forbidden
-from onewindow.cases.models import Case, NotificationRead, ReviewTask
+from onewindow.cases.models import (
+    Case,
+    ColourChange,
+    ColourNoticeClock,
+    Notification,
+    NotificationRead,
+    ReviewTask,
+)
 from onewindow.cases.permissions import is_addressed_to, is_supervisor
 
 RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW)
@@ -44,7 +64,7 @@ def do_refresh_colours(*, on=None):
     )
     supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True))
     for case in candidates:
-        colour = colour_for(case.promised_deadline, on)
+        colour = colour_for(case.promised_deadline, on, limit_days=case_limit(case))
         if colour == case.colour:
             continue
         previous = case.colour
@@ -61,7 +81,7 @@ def do_refresh_colours(*, on=None):
         .select_related("case", "department")
     )
     for task in tasks:
-        colour = colour_for(task.due_date, on)
+        colour = colour_for(task.due_date, on, limit_days=task_limit(task))
         if colour == task.colour:
             continue
         task.colour = colour
@@ -69,6 +89,89 @@ def do_refresh_colours(*, on=None):
         changed_tasks += 1
         announce_task_colour(task, colour)
     return {"cases": changed_cases, "tasks": changed_tasks}
+
+
+# The longest list one notice spells out; the rest are counted.
+NOTICE_LISTS_AT_MOST = 20
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _address(recipient_id, department_id):
+    return f"user:{recipient_id}" if recipient_id else f"department:{department_id}"
+
+
+def _claim(address, now):
+    """Take the recipient's turn to be told, or False when they were told less than the interval
+    ago, or another worker has just taken it."""
+    ColourNoticeClock.objects.bulk_create(
+        [ColourNoticeClock(address=address, last_sent_at=NEVER)], ignore_conflicts=True
+    )
+    since = now - timedelta(minutes=settings.ONEWINDOW_COLOUR_NOTICE_MINUTES)
+    # Nothing got updated: told within the interval, or another worker got there first (on
+    # PostgreSQL its UPDATE holds the row until it commits, then ours no longer matches).
+    return (
+        ColourNoticeClock.objects.filter(address=address, last_sent_at__lte=since).update(
+            last_sent_at=now
+        )
+        == 1
+    )
+
+
+def _notice_text(changes):
+    """One line per case or task (the latest colour of each), at most NOTICE_LISTS_AT_MOST."""
+    latest = {}
+    for change in changes:
+        latest[(change.case_id, change.task_id)] = change
+    lines = []
+    for change in list(latest.values())[:NOTICE_LISTS_AT_MOST]:
+        what = _("本部门审查") if change.task_id else _("办件")
+        lines.append(
+            _("%(number)s %(what)s%(colour)s（到期 %(deadline)s）")
+            % {
+                "number": change.case.number or "",
+                "what": what,
+                "colour": Colour(change.colour).label,
+                "deadline": change.deadline or "—",
+            }
+        )
+    head = ngettext("监察状态变化 %(count)d 件：", "监察状态变化 %(count)d 件：", len(latest)) % {
+        "count": len(latest)
+    }
+    more = len(latest) - len(lines)
+    tail = _("；另有 %(more)d 件") % {"more": more} if more > 0 else ""
+    return head + "；".join(lines) + tail
+
+
+def do_send_colour_notices(*, now=None):
+    """One grouped notice per recipient with queued colour changes whose last notice is at least
+    ONEWINDOW_COLOUR_NOTICE_MINUTES old; returns how many were sent. Each recipient is its own
+    transaction, claimed first (see the module docstring); idempotent."""
+    now = now or timezone.now()
+    pending = ColourChange.objects.filter(notification__isnull=True)
+    recipients = pending.values_list("recipient_id", "department_id").distinct().order_by()
+    sent = 0
+    for recipient_id, department_id in list(recipients):
+        with transaction.atomic():
+            if not _claim(_address(recipient_id, department_id), now):
+                continue
+            changes = list(
+                pending.filter(recipient_id=recipient_id, department_id=department_id)
+                .select_related("case")
+                .order_by("created_at", "id")
+            )
+            if not changes:
+                continue
+            note = Notification.objects.create(
+                kind="colour_changes",
+                text=_notice_text(changes),
+                department_id=department_id,
+                recipient_id=recipient_id,
+            )
+            ColourChange.objects.filter(
+                pk__in=[c.pk for c in changes], notification__isnull=True
+            ).update(notification=note)
+            sent += 1
+    return sent
 
 
 @transaction.atomic

@@ -58,8 +58,8 @@ def audit_trail(request, case_id: int):
 @router.get(
     "/supervision",
     response={200: SupervisionOut, **_errors(401, 403, 422)},
-    summary="Yellow and red cases by department (supervisors)",
-    description="电子监察：办理中的黄牌（预警）和红牌（超期）办件，按牵头部门统计。",
+    summary="Yellow and red cases and tasks by department (supervisors)",
+    description="电子监察：办理中的黄牌（预警）和红牌（超期）办件，按牵头部门统计；以及黄牌、红牌的部门审批任务，按审批部门统计（任务按本步骤时限单独计色）。",
 )
 def supervision(
     request,
@@ -71,6 +71,7 @@ def supervision(
         raise forbidden(_("只有电子监察人员可以查看"))
     flagged, counts = queries.supervision_board()
     cases = list(flagged[: limit + 1])
+    tasks = list(queries.flagged_tasks()[: limit + 1])
     return {
         "departments": [
             {
@@ -82,5 +83,15 @@ def supervision(
             for row in counts
         ],
         "cases": cases[:limit],
-        "truncated": len(cases) > limit,
+        "task_departments": [
+            {
+                "code": row["department__code"],
+                "name": row["department__name"],
+                "yellow": row["yellow"],
+                "red": row["red"],
+            }
+            for row in queries.flagged_task_counts()
+        ],
+        "tasks": tasks[:limit],
+        "truncated": len(cases) > limit or len(tasks) > limit,
     }

@@ -1,6 +1,11 @@
 from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
 from onewindow.cases.models.decisions import DecisionDraft
-from onewindow.cases.models.supervision import Notification, NotificationRead
+from onewindow.cases.models.supervision import (
+    ColourChange,
+    ColourNoticeClock,
+    Notification,
+    NotificationRead,
+)
 from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
 from onewindow.cases.models.uploads import PendingUpload
 
@@ -8,6 +13,8 @@ __all__ = [
     "Case",
     "CaseMaterial",
     "CaseStage",
+    "ColourChange",
+    "ColourNoticeClock",
     "DecisionDraft",
     "Extension",
     "IdempotencyKey",

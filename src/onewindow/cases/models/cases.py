@@ -216,6 +216,12 @@ class Case(models.Model):
             models.Index(
                 F("applicant_name"), Right(F("applicant_id_number"), 4), name="case_name_id_tail"
             ),
+            # Worklist of 容缺 materials due: the date is set only while materials are owed.
+            models.Index(
+                fields=["supplement_due"],
+                condition=Q(supplement_due__isnull=False),
+                name="case_tolerated_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

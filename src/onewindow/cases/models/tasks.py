@@ -134,6 +134,15 @@ class ReviewTask(models.Model):
             models.Index(fields=["department", "state", "due_date"], name="task_inbox"),
             # Supervision: open tasks by due date.
             models.Index(fields=["state", "due_date"], name="task_state_due"),
+            # Worklists of answered tasks (已办), newest first: a department's, and everyone's.
+            models.Index(
+                fields=["department", "-decided_at"],
+                condition=Q(decided_at__isnull=False),
+                name="task_done",
+            ),
+            models.Index(
+                fields=["-decided_at"], condition=Q(decided_at__isnull=False), name="task_done_at"
+            ),
         ]
         verbose_name = _("审批任务")
         verbose_name_plural = _("审批任务")

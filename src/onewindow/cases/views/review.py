@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -124,27 +124,6 @@ def _inbox_items(department):
     return list(dict(rows).items())
 
 
-def _colour_counts(department):
-    open_tasks = ReviewTask.objects.filter(department=department, state=TaskState.OPEN)
-    return open_tasks.aggregate(
-        total=Count("id"),
-        **{c.value: Count("id", filter=Q(colour=c)) for c in COLOUR_FILTERS},
-    )
-
-
-def _pending_extensions(department):
-    # Requests of tasks that were closed meanwhile cannot be approved any more: not shown.
-    return (
-        Extension.objects.filter(
-            state=ExtensionState.REQUESTED,
-            task__department=department,
-            task__state=TaskState.OPEN,
-        )
-        .select_related("task", "case__item", "requested_by")
-        .order_by("requested_at", "id")
-    )
-
-
 def _sort_links(query, order):
     """Column headers that sort; the due date header toggles between soonest and latest first."""
     links = {}
@@ -187,10 +166,10 @@ def _render_inbox(request, *, error=None, status=200):
         request,
         **context,
         department=department,
-        counts=_colour_counts(department) if department else {},
+        counts=queries.open_task_counts(department.pk) if department else {},
         awaiting=list(queries.awaiting_decision_for(department)) if department else [],
         is_head=is_head,
-        pending_extensions=list(_pending_extensions(department)) if is_head else [],
+        pending_extensions=list(queries.pending_extensions(department.pk)) if is_head else [],
         awaiting_signature=queries.drafts_awaiting_signature(user).count() if is_head else 0,
         error=error,
     )

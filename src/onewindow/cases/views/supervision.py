@@ -62,6 +62,7 @@ NOTIFICATION_KINDS = {
     "red_card": gettext_lazy("红牌超期"),
     "task_yellow_card": gettext_lazy("本部门任务黄牌"),
     "task_red_card": gettext_lazy("本部门任务红牌"),
+    "colour_changes": gettext_lazy("监察状态变化汇总"),
     "press": gettext_lazy("督办"),
     "extension_requested": gettext_lazy("延期申请"),
     "decision_awaiting_signature": gettext_lazy("决定待签发"),
@@ -156,7 +157,16 @@ def _render_supervision(request, *, error=None, status=200):
     )
     for row in counts:
         code = row["item__lead_department__code"]
-        row["label"] = short_names.get(code) or row["item__lead_department__name"]
+        row["name"] = row["item__lead_department__name"]
+        row["label"] = short_names.get(code) or row["name"]
+    # Tasks carry their own colour (their step's limit): a case may be green while one of its
+    # departments' tasks is yellow, and the board shows both, as the inboxes do.
+    task_counts = queries.flagged_task_counts()
+    for row in task_counts:
+        row["name"] = row["department__name"]
+    flagged_tasks = list(queries.flagged_tasks()[:PAGE_SIZE])
+    for task in flagged_tasks:
+        set_remaining(task, task.due_date, on)
     cutoff = queries.art32_cutoff(on)
     undecided = queries.undecided_intakes(cutoff).select_related("item", "service_point")
     undecided_page = list(undecided[:PAGE_SIZE])
@@ -176,6 +186,12 @@ def _render_supervision(request, *, error=None, status=200):
         totals={
             "yellow": sum(row["yellow"] for row in counts),
             "red": sum(row["red"] for row in counts),
+        },
+        task_counts=task_counts,
+        flagged_tasks=flagged_tasks,
+        task_totals={
+            "yellow": sum(row["yellow"] for row in task_counts),
+            "red": sum(row["red"] for row in task_counts),
         },
         undecided=undecided_page,
         undecided_total=undecided.count()
