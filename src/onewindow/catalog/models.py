@@ -153,8 +153,7 @@ class ServiceItem(models.Model):
         _("决定须负责人签发"),
         default=False,
         help_text=_(
-            "开启后，审查人员拟写的决定须经牵头部门负责人签发后才作出并出件；"
-            "行政许可事项默认开启。"
+            "开启后，审查人员拟写的决定须经牵头部门负责人签发后才作出并出件；行政许可事项默认开启。"
         ),
     )
     result_document = models.CharField(

@@ -194,6 +194,9 @@ SEAL_PURPOSE = {
     CertificateKind.LICENCE: "行政许可专用章",
     CertificateKind.APPROVAL: "行政许可专用章",
     CertificateKind.REFUSAL: "行政许可专用章",
+    CertificateKind.ACCEPTANCE: "验收专用章",
+    CertificateKind.FILING: "备案专用章",
+    CertificateKind.CERTIFICATION: "证明专用章",
 }
 
 

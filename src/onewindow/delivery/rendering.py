@@ -29,7 +29,8 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 SOURCE_FAMILY = "Noto Serif CJK SC"
-FONT_FAMILY = "OneWindow Serif"
+# The subset keeps the name of its source (the PDF's font list says what is embedded).
+FONT_FAMILY = "Noto Serif CJK SC GB2312"
 # Bump when the character set below changes: the cached file's name carries it.
 CHARSET_VERSION = 1
 

@@ -67,7 +67,7 @@ def seal_svg(name, purpose=""):
     return (
         f'<svg class="seal" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" '
         f'role="img" aria-label="{escape(name)}">'
-        f'<g fill="{SEAL_RED}" stroke="none" font-family="OneWindow Serif, Noto Serif CJK SC" '
+        f'<g fill="{SEAL_RED}" stroke="none" font-family="Noto Serif CJK SC GB2312, Noto Serif CJK SC" '
         f'fill-opacity="0.88">'
         f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{RING_RADIUS - RING_WIDTH / 2}" fill="none" '
         f'stroke="{SEAL_RED}" stroke-width="{RING_WIDTH}"/>'
