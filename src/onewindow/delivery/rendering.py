@@ -128,3 +128,9 @@ def write_pdf(html, attachments=()):
     return HTML(string=html).write_pdf(
         stylesheets=[stylesheet], font_config=font_config, attachments=list(attachments)
     )
+
+
+def warm_up():
+    """Load WeasyPrint, the font configuration, the stylesheet and the document font before the
+    first certificate (about a second a process spends once): a worker calls it when it starts."""
+    write_pdf(f'<p style="font-family: \'{FONT_FAMILY}\'">预热 warm-up</p>')
