@@ -12,7 +12,8 @@ from onewindow.catalog.constants import ResultDocument
 from onewindow.delivery import documents, verification
 from onewindow.delivery.actions import do_issue_result
 from onewindow.delivery.constants import CertificateKind
-from onewindow.delivery.seal import SEAL_RED, seal_svg
+from onewindow.delivery.pdfdraw import _rgb
+from onewindow.delivery.seal import SEAL_RED, arc_angles
 from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 
 # Fixtures of the certificate tests (pytest finds them by name in this module).
@@ -37,22 +38,10 @@ def _pdf(certificate):
 
 
 def _red_operators(content):
-    """The colour operators in the seal's red, in the page's content and its form XObjects
-    (WeasyPrint draws an inline SVG in forms): 'rg' fills (star, characters), 'RG' strokes
-    (the ring)."""
-    red = " ".join(
-        f"{int(SEAL_RED[i : i + 2], 16) / 255:.6f}".rstrip("0").rstrip(".") for i in (1, 3, 5)
-    )
-    page = reader(content).pages[0]
-    streams = [page.get_contents().get_data()]
-    for xobject in (page["/Resources"].get("/XObject") or {}).values():
-        xobject = xobject.get_object()
-        if xobject.get("/Subtype") == "/Form":
-            streams.append(xobject.get_data())
-    found = set()
-    for stream in streams:
-        found.update(re.findall(rb"%s (rg|RG)" % re.escape(red.encode()), stream))
-    return found
+    """The colour operators in the seal's red in the page's content: 'rg' fills (star,
+    characters), 'RG' strokes (the ring)."""
+    stream = reader(content).pages[0].get_contents().get_data()
+    return set(re.findall(rb"%s (rg|RG)" % re.escape(_rgb(SEAL_RED).encode()), stream))
 
 
 @pytest.fixture
@@ -169,8 +158,18 @@ def test_the_signed_decisions_text_conditions_and_validity_are_printed(decide): 
     assert f"{until.year}年{until.month}月{until.day}日" in words
 
 
-def test_the_seal_escapes_the_name_and_draws_a_star_and_a_ring():
-    svg = seal_svg("市&局", "<专用章>")
-    assert "<专用章>" not in svg and "市&amp;局" in svg and "&lt;专用章&gt;" in svg
-    assert svg.count("<text") == 4  # three characters on the arc, the purpose below
-    assert "<polygon" in svg and "<circle" in svg and SEAL_RED in svg
+def test_the_seal_centres_the_name_on_the_top_of_its_arc():
+    angles = arc_angles(9)
+    assert angles[4] == 0  # the middle character at the top
+    assert angles[0] == -angles[-1] and angles[-1] - angles[0] < 250
+    assert arc_angles(1) == [0.0]
+
+
+def test_a_name_outside_gb2312_is_written_with_the_full_font(issue_kind):
+    # 喆 is not in GB 2312 (the document font's subset): the system font draws the document.
+    person = ApplicantInput(kind="citizen", name="李喆", id_number=CITIZEN_ID, phone="13800138000")
+    certificate = issue_kind(ResultDocument.APPROVAL_DECISION, person=person)
+
+    content = _pdf(certificate)
+    assert "李喆" in text(content)
+    assert verification.verify_pdf(content).result == "valid"

@@ -10,18 +10,14 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from onewindow.cases.constants import ApplicantKind, Decision
 from onewindow.cases.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from onewindow.catalog.constants import ItemType, ResultDocument
 from onewindow.core.identity import mask_id
-from onewindow.delivery import rendering
+from onewindow.delivery import layouts, pdfdraw, rendering
 from onewindow.delivery.constants import CertificateKind
-from onewindow.delivery.seal import seal_svg
 from onewindow.delivery.signing import ALGORITHM, canonical
 
 PAYLOAD_VERSION = 1
@@ -140,15 +136,6 @@ def attachment(certificate):
     )
 
 
-def qr_png_data_uri(url):
-    """The QR code as a PNG data URI: WeasyPrint embeds an image in a fraction of the time it
-    takes to draw the SVG's path. The mask is fixed: choosing the best of the eight costs more
-    than the rest of the encoding, and any mask gives a code every reader scans."""
-    import segno
-
-    return segno.make(url, error="m", mask=0, micro=False).png_data_uri(scale=6, border=2)
-
-
 def chinese_date(day):
     return f"{day.year}年{day.month}月{day.day}日" if isinstance(day, date) else ""
 
@@ -161,13 +148,13 @@ def _context(certificate, case):
         chinese_date(certificate.valid_from),
         chinese_date(certificate.valid_until),
     )
-    url = verification_url(certificate)
     return {
         "certificate": certificate,
         "case": case,
         "title": CertificateKind(certificate.kind).label,
+        "docno": case.decision_number or certificate.number,
         "department": department,
-        "seal": mark_safe(seal_svg(department, SEAL_PURPOSE.get(certificate.kind, ""))),
+        "seal_purpose": SEAL_PURPOSE.get(certificate.kind, ""),
         "holder_label": "申请单位" if is_enterprise else "申请人",
         "holder_id_label": "统一社会信用代码" if is_enterprise else "身份证件号码",
         "holder_id": certificate.holder_id_masked,
@@ -184,8 +171,8 @@ def _context(certificate, case):
         "review_days": REVIEW_DAYS,
         "lawsuit_months": LAWSUIT_MONTHS,
         "public_url": settings.ONEWINDOW_PUBLIC_URL,
+        "verification_url": verification_url(certificate),
         "verification_code": verification_code(certificate.signature),
-        "qr": qr_png_data_uri(url),
     }
 
 
@@ -201,23 +188,22 @@ SEAL_PURPOSE = {
 
 
 def render_pdf(certificate, case):
-    """The PDF (bytes) of the certificate's kind (delivery/documents/<kind>.html): A4, the
-    department's seal drawn as SVG, the Noto CJK subset embedded, the QR code of the verification
-    page, certificate.json attached."""
-    from weasyprint import Attachment
-
-    # The document is Chinese whatever language the caller's request was in.
-    with translation.override("zh-hans"):
-        html = render_to_string(
-            f"delivery/documents/{certificate.kind}.html", _context(certificate, case)
-        )
-    return rendering.write_pdf(
-        html,
-        [
-            Attachment(
-                string=attachment(certificate),
-                name=ATTACHMENT_NAME,
-                description="Signed payload (Ed25519) / 签名内容",
+    """The PDF (bytes) of the certificate's kind (delivery/layouts.py): one A4 page, the
+    department's seal drawn, the Noto CJK subset embedded, the QR code of the verification page,
+    certificate.json attached."""
+    context = _context(certificate, case)
+    page = layouts.draw(rendering.subset_font(), context)
+    if page.missing:
+        # A character outside GB 2312 (a rare name): the whole system font has it.
+        page = layouts.draw(rendering.full_font(), context)
+    return pdfdraw.build(
+        page,
+        title=f"{context['title']} {certificate.number}",
+        attachments=[
+            (
+                ATTACHMENT_NAME,
+                attachment(certificate).encode(),
+                "Signed payload (Ed25519) / 签名内容",
             )
         ],
     )

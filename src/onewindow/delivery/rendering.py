@@ -1,20 +1,12 @@
-"""HTML → PDF for result documents, with everything that does not depend on the document built
-once per process.
-
-WeasyPrint spends most of a certificate's time on things that are the same for every document:
-parsing the stylesheet, building the font configuration, and subsetting the CJK font, whose
-system file holds 65,000 glyphs (the subsetter walks all of them for every PDF). So:
-
-- the document font is a subset of Noto Serif CJK SC to the GB 2312 characters, ASCII and CJK
-  punctuation (7,600 glyphs), built once with fontTools into ONEWINDOW_VAR_DIR/cache/ and reused
-  by every process; a character outside it (a rare name) falls back to the system Noto font;
-- the stylesheet (delivery/documents/document.css) is parsed once, with one FontConfiguration;
-- the caller caches the seal per department (seal.py).
+"""The document font, prepared once: a subset of Noto Serif CJK SC to the GB 2312 characters,
+ASCII and CJK punctuation (7,600 glyphs instead of 65,000), built with fontTools into
+ONEWINDOW_VAR_DIR/cache/ on first use (about 10 s, once per machine) and loaded once per process.
+Subsetting it for each document takes HarfBuzz about 5 ms; subsetting the system font took 35 ms.
+A document with a character outside it (a rare name) is drawn with the full system font.
 
 docs/performance.md has the measurements.
 """
 
-import atexit
 import hashlib
 import logging
 import os
@@ -24,13 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
 SOURCE_FAMILY = "Noto Serif CJK SC"
-# The subset keeps the name of its source (the PDF's font list says what is embedded).
-FONT_FAMILY = "Noto Serif CJK SC GB2312"
 # Bump when the character set below changes: the cached file's name carries it.
 CHARSET_VERSION = 1
 
@@ -49,7 +38,7 @@ def _charset():
 
 
 def _source_font():
-    """(path, index in the collection) of the system's Noto Serif CJK SC, or None."""
+    """(path, index in the collection) of the system's Noto Serif CJK SC."""
     try:
         found = subprocess.run(
             ["fc-match", "-f", "%{file}\n%{index}", SOURCE_FAMILY],
@@ -59,9 +48,9 @@ def _source_font():
             check=True,
         ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
-        return None
+        found = []
     if len(found) != 2 or "NotoSerifCJK" not in found[0]:
-        return None
+        raise RuntimeError(f"{SOURCE_FAMILY} is not installed (apt-get install fonts-noto-cjk)")
     return found[0], int(found[1] or 0)
 
 
@@ -86,13 +75,8 @@ def _build(source, index, target):
 
 @lru_cache(maxsize=1)
 def document_font():
-    """The path of the subset document font, built on first use (about 10 s, once per machine),
-    or None when the system font is missing (the documents then use the system font as is)."""
-    source = _source_font()
-    if source is None:
-        logger.warning("documents: %s not found; PDFs embed the system font", SOURCE_FAMILY)
-        return None
-    path, index = source
+    """The path of the subset document font, built on first use."""
+    path, index = _source_font()
     stamp = f"{path}:{index}:{os.stat(path).st_mtime_ns}:{CHARSET_VERSION}"
     name = hashlib.sha256(stamp.encode()).hexdigest()[:16]
     target = Path(settings.VAR_DIR) / "cache" / f"document-font-{name}.otf"
@@ -103,34 +87,25 @@ def document_font():
 
 
 @lru_cache(maxsize=1)
-def _styles():
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
+def subset_font():
+    """The subset as a pdfdraw.Font, loaded once per process."""
+    from onewindow.delivery.pdfdraw import Font
 
-    font_config = FontConfiguration()
-    font = document_font()
-    css = render_to_string(
-        "delivery/documents/document.css",
-        {"font_url": font.as_uri() if font else "", "family": FONT_FAMILY},
-    )
-    return font_config, CSS(string=css, font_config=font_config)
+    return Font(str(document_font()))
 
 
-# FontConfiguration's finaliser calls into fontconfig: dropped while the interpreter still runs.
-atexit.register(_styles.cache_clear)
+@lru_cache(maxsize=1)
+def full_font():
+    """The whole system font, for the rare document the subset cannot write (loaded on demand:
+    it takes a second and 30 MB)."""
+    from onewindow.delivery.pdfdraw import Font
 
-
-def write_pdf(html, attachments=()):
-    """The PDF (bytes) of `html` with the shared stylesheet and font configuration."""
-    from weasyprint import HTML
-
-    font_config, stylesheet = _styles()
-    return HTML(string=html).write_pdf(
-        stylesheets=[stylesheet], font_config=font_config, attachments=list(attachments)
-    )
+    path, index = _source_font()
+    return Font(path, index)
 
 
 def warm_up():
-    """Load WeasyPrint, the font configuration, the stylesheet and the document font before the
-    first certificate (about a second a process spends once): a worker calls it when it starts."""
-    write_pdf(f'<p style="font-family: \'{FONT_FAMILY}\'">预热 warm-up</p>')
+    """Load the document font before the first certificate (a fraction of a second a process
+    spends once; the first call on a machine also builds the subset): a benchmark or a worker
+    calls it when it starts."""
+    subset_font()
