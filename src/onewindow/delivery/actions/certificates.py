@@ -26,21 +26,24 @@ REASON_MAX_LENGTH = 500
 logger = logging.getLogger(__name__)
 
 
-def claim_certificate(case, *, supersedes=None):
+UNKNOWN = object()
+
+
+def claim_certificate(case, *, supersedes=None, pending=UNKNOWN):
     """Step 1 of issuing, inside the caller's short transaction with `case` locked: the
     certificate row with its number, payload and signature, and no file yet. The department's
     counter row is locked only until that transaction commits, not while the PDF renders. A row
     left by an attempt that died before its file was attached is returned as it is: the retry keeps
-    its number, and the counter does not move."""
+    its number, and the counter does not move. `pending`: the id of that row (or None) when the
+    caller read it with the case, which saves a query."""
     if supersedes is None:
-        pending = (
-            Certificate.objects.select_related("department")
-            .filter(case=case, pdf="")
-            .order_by("pk")
-            .first()
-        )
-        if pending is not None:
-            return pending
+        rows = Certificate.objects.select_related("department")
+        if pending is UNKNOWN:
+            found = rows.filter(case=case, pdf="").order_by("pk").first()
+        else:
+            found = rows.get(pk=pending) if pending is not None else None
+        if found is not None:
+            return found
     item = case.item
     department = item.lead_department
     issued_on = timezone.localdate()
@@ -82,16 +85,17 @@ def render_and_store(certificate, case):
     return name, hashlib.sha256(pdf).hexdigest()
 
 
-def attach_file(certificate, name, sha256, *, acting_user=None, supersedes=None):
-    """Step 3, in the caller's short transaction: the row names its file; the audit row says the
-    certificate is issued. False (and the file is the caller's to delete) when another attempt
-    attached one first."""
-    certificate = _lock(certificate)
-    if certificate.pdf:
+def attach_file(certificate, case, name, sha256, *, acting_user=None, supersedes=None):
+    """Step 3, in the caller's short transaction with `case` locked (which serialises the
+    attempts to issue it): the row names its file; the audit row says the certificate is issued.
+    False (and the file is the caller's to delete) when another attempt attached one first."""
+    attached = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=name, pdf_sha256=sha256
+    )
+    if not attached:
         return certificate, False
     certificate.pdf.name = name
     certificate.pdf_sha256 = sha256
-    certificate.save(update_fields=["pdf", "pdf_sha256"])
     audit.record(
         action="issue_certificate",
         obj=certificate,
@@ -99,7 +103,7 @@ def attach_file(certificate, name, sha256, *, acting_user=None, supersedes=None)
         to_state=certificate.state,
         details={
             "number": certificate.number,
-            "case": certificate.case.number or "",
+            "case": case.number or "",
             "kind": certificate.kind,
             "key_id": certificate.key_id,
             "pdf_sha256": certificate.pdf_sha256,
@@ -124,7 +128,7 @@ def issue_certificate(case, *, acting_user=None, supersedes=None):
     name, sha256 = render_and_store(certificate, case)
     try:
         certificate, _ = attach_file(
-            certificate, name, sha256, acting_user=acting_user, supersedes=supersedes
+            certificate, case, name, sha256, acting_user=acting_user, supersedes=supersedes
         )
     except BaseException:
         discard_file(name)
@@ -135,7 +139,7 @@ def issue_certificate(case, *, acting_user=None, supersedes=None):
 def _lock(certificate):
     return (
         Certificate.objects.select_for_update(of=("self",))
-        .select_related("department", "case")
+        .select_related("department")
         .get(pk=certificate.pk)
     )
 

@@ -15,9 +15,11 @@ test_issuing_retry.py).
 """
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from onewindow.cases.actions.common import lock_case, record, require_state, set_state
 from onewindow.cases.constants import CaseState
+from onewindow.cases.models import Case
 from onewindow.delivery.actions import routing
 from onewindow.delivery.actions.certificates import (
     attach_file,
@@ -26,7 +28,7 @@ from onewindow.delivery.actions.certificates import (
     render_and_store,
 )
 from onewindow.delivery.constants import DeliveryState
-from onewindow.delivery.models import Delivery
+from onewindow.delivery.models import Certificate, Delivery
 from onewindow.delivery.notify import tell_applicant
 
 RELATED = ("item", "item__lead_department")
@@ -34,9 +36,17 @@ RELATED = ("item", "item__lead_department")
 
 @transaction.atomic
 def _claim(case):
-    case = lock_case(case, related=RELATED)
+    # The case locked and, in the same query, the row an earlier attempt may have left.
+    pk = case.pk if isinstance(case, Case) else case
+    pending = Certificate.objects.filter(case=OuterRef("pk"), pdf="").order_by("pk")
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related(*RELATED)
+        .annotate(pending_certificate=Subquery(pending.values("pk")[:1]))
+        .get(pk=pk)
+    )
     require_state(case, CaseState.DECIDED)
-    return case, claim_certificate(case)
+    return case, claim_certificate(case, pending=case.pending_certificate)
 
 
 def do_issue_result(case, *, acting_user=None, client_address=None):
@@ -56,7 +66,7 @@ def _finish(case_id, certificate, name, sha256, acting_user, client_address):
     case = lock_case(case_id, related=RELATED)
     # Another attempt may have issued the case meanwhile: it answers wrong_state, as before.
     require_state(case, CaseState.DECIDED)
-    certificate, attached = attach_file(certificate, name, sha256, acting_user=acting_user)
+    certificate, attached = attach_file(certificate, case, name, sha256, acting_user=acting_user)
     if not attached:
         discard_file(name)
     delivery, _ = Delivery.objects.select_for_update().get_or_create(case=case)
