@@ -63,15 +63,21 @@ def do_issue_result(case, *, acting_user=None, client_address=None):
 
 @transaction.atomic
 def _finish(case_id, certificate, name, sha256, acting_user, client_address):
-    case = lock_case(case_id, related=RELATED)
+    # The service point: where a window pickup waits (routing.result_ready reads it).
+    case = lock_case(case_id, related=(*RELATED, "service_point"))
     # Another attempt may have issued the case meanwhile: it answers wrong_state, as before.
     require_state(case, CaseState.DECIDED)
     certificate, attached = attach_file(certificate, case, name, sha256, acting_user=acting_user)
     if not attached:
         discard_file(name)
-    delivery, _ = Delivery.objects.select_for_update().get_or_create(case=case)
-    delivery.state = DeliveryState.READY
-    delivery.save(update_fields=["state", "updated_at"])
+    # The delivery exists when the applicant chose a method; else it is made here, ready. The
+    # case lock serialises its creation (no get_or_create savepoint needed).
+    delivery = Delivery.objects.select_for_update().filter(case=case).first()
+    if delivery is None:
+        delivery = Delivery.objects.create(case=case, state=DeliveryState.READY)
+    else:
+        delivery.state = DeliveryState.READY
+        delivery.save(update_fields=["state", "updated_at"])
     set_state(case, CaseState.ISSUED)
     record(
         case,
