@@ -225,7 +225,15 @@ def main():
     for certificate in issued.order_by("?")[:20]:
         assert signing.check_signature(certificate.payload, certificate.signature, pem)
         sizes.append(certificate.pdf.size)
-    report.update({"db": connection.vendor, "pdf_bytes_median": int(statistics.median(sizes))})
+    report.update(
+        {
+            "db": connection.vendor,
+            "pdf_bytes_median": int(statistics.median(sizes)),
+            # The machine is shared: its load says how much of the cores this run had.
+            "cores": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        }
+    )
     print(json.dumps(report, ensure_ascii=False))
 
 
