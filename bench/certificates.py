@@ -30,6 +30,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spawn
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
 
 ITEM_CODE = "441303-CERT-BENCH"
@@ -130,33 +133,11 @@ def worker(warm_up_ids, case_ids, barrier, results):
 
 def run_in_processes(warm_up_ids, case_ids, processes):
     """(seconds, times, cpu seconds) of `case_ids` issued by `processes` worker processes."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(processes + 1)
-    results = context.Queue()
-    workers = [
-        context.Process(
-            target=worker,
-            args=(warm_up_ids[n::processes], case_ids[n::processes], barrier, results),
-        )
-        for n in range(processes)
-    ]
-    for process in workers:
-        process.start()
-    barrier.wait()
-    began = time.perf_counter()
-    times, cpu = [], 0.0
-    for _ in workers:
-        part, part_cpu = results.get()
-        times += part
-        cpu += part_cpu
-    seconds = time.perf_counter() - began
-    for process in workers:
-        process.join()
-        if process.exitcode:
-            raise SystemExit(f"worker {process.pid} failed with exit code {process.exitcode}")
-    return seconds, times, cpu
+    seconds, results = spawn.run_in_processes(
+        worker,
+        [(warm_up_ids[n::processes], case_ids[n::processes]) for n in range(processes)],
+    )
+    return seconds, [t for times, _ in results for t in times], sum(cpu for _, cpu in results)
 
 
 def figures(seconds, times, cpu):
