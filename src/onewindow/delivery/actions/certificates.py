@@ -26,24 +26,21 @@ REASON_MAX_LENGTH = 500
 logger = logging.getLogger(__name__)
 
 
-UNKNOWN = object()
-
-
-def claim_certificate(case, *, supersedes=None, pending=UNKNOWN):
+def claim_certificate(case, *, supersedes=None):
     """Step 1 of issuing, inside the caller's short transaction with `case` locked: the
     certificate row with its number, payload and signature, and no file yet. The department's
     counter row is locked only until that transaction commits, not while the PDF renders. A row
-    left by an attempt that died before its file was attached is returned as it is: the retry keeps
-    its number, and the counter does not move. `pending`: the id of that row (or None) when the
-    caller read it with the case, which saves a query."""
+    left by an attempt that died before its file was attached (or that another worker is still
+    rendering) is returned as it is: the retry keeps its number, and the counter does not move."""
     if supersedes is None:
-        rows = Certificate.objects.select_related("department")
-        if pending is UNKNOWN:
-            found = rows.filter(case=case, pdf="").order_by("pk").first()
-        else:
-            found = rows.get(pk=pending) if pending is not None else None
-        if found is not None:
-            return found
+        pending = (
+            Certificate.objects.select_related("department")
+            .filter(case=case, pdf="")
+            .order_by("pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
     item = case.item
     department = item.lead_department
     issued_on = timezone.localdate()

@@ -15,11 +15,9 @@ test_issuing_retry.py).
 """
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 
 from onewindow.cases.actions.common import lock_case, record, require_state, set_state
 from onewindow.cases.constants import CaseState
-from onewindow.cases.models import Case
 from onewindow.delivery.actions import routing
 from onewindow.delivery.actions.certificates import (
     attach_file,
@@ -28,7 +26,7 @@ from onewindow.delivery.actions.certificates import (
     render_and_store,
 )
 from onewindow.delivery.constants import DeliveryState
-from onewindow.delivery.models import Certificate, Delivery
+from onewindow.delivery.models import Delivery
 from onewindow.delivery.notify import tell_applicant
 
 RELATED = ("item", "item__lead_department")
@@ -36,17 +34,12 @@ RELATED = ("item", "item__lead_department")
 
 @transaction.atomic
 def _claim(case):
-    # The case locked and, in the same query, the row an earlier attempt may have left.
-    pk = case.pk if isinstance(case, Case) else case
-    pending = Certificate.objects.filter(case=OuterRef("pk"), pdf="").order_by("pk")
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related(*RELATED)
-        .annotate(pending_certificate=Subquery(pending.values("pk")[:1]))
-        .get(pk=pk)
-    )
+    case = lock_case(case, related=RELATED)
     require_state(case, CaseState.DECIDED)
-    return case, claim_certificate(case, pending=case.pending_certificate)
+    # The row an earlier attempt may have left is looked for after the lock, in a statement of
+    # its own: on PostgreSQL (READ COMMITTED) a subquery of the locking SELECT would still see
+    # the snapshot from before a concurrent attempt's claim committed, and claim a second number.
+    return case, claim_certificate(case)
 
 
 def do_issue_result(case, *, acting_user=None, client_address=None):
