@@ -215,9 +215,12 @@ def licence(font, context):
     page.text(LICENCE_LEFT, 62, f"{context['holder_id_label']}：{context['holder_id']}", 11.5)
     page.text(LICENCE_RIGHT, 62, f"编号：{certificate.number}", 11.5, align="right")
     _verification(page, LICENCE_LEFT, 164, context)
-    page.text(232, 172, f"发证机关：{context['department']}", 14, align="center")
-    page.text(232, 180, context["issued_on"], 14, align="center")
-    draw_seal(page, 240, 172, SEAL_DIAMETER, context["department"], context["seal_purpose"])
+    # Right-aligned inside the border whatever the department's name; the seal over the date.
+    page.text(LICENCE_RIGHT, 172, f"发证机关：{context['department']}", 14, align="right")
+    page.text(LICENCE_RIGHT - 6, 180, context["issued_on"], 14, align="right")
+    draw_seal(
+        page, LICENCE_RIGHT - 22, 173, SEAL_DIAMETER, context["department"], context["seal_purpose"]
+    )
     return page
 
 
