@@ -166,8 +166,8 @@ class Workload:
         ]
 
     def warm_up(self):
-        """Open the connection, load the working-day calendar and the document renderer (fonts,
-        stylesheet: what a long-running worker loads once) before the clock starts."""
+        """Open the connection, load the working-day calendar and the document font (what a
+        long-running worker loads once) before the clock starts."""
         from onewindow.core import workdays
         from onewindow.delivery import rendering
 

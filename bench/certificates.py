@@ -6,7 +6,7 @@ Runs on the database named by DATABASE_URL (a fresh SQLite file in a temporary d
 is unset), migrating it first. It writes N decided cases of one licence item (rows inserted with
 bulk_create: a fixture, not the way cases are made), then times `do_issue_result` on each in
 turn, as the issue task does: DECIDED → ISSUED with the certificate numbered, its payload signed
-(Ed25519), the PDF rendered by WeasyPrint with the Noto CJK font subset embedded, the QR code and
+(Ed25519), the PDF drawn (delivery/pdfdraw.py) with the Noto CJK font subset embedded, the QR code and
 certificate.json attached, the file written under a temporary MEDIA_ROOT, and the applicant's SMS
 written to the outbox. A fresh signing key in a temporary directory signs them. At the end every
 case must be issued with one certificate whose signature verifies. Besides the wall-clock

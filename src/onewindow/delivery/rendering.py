@@ -8,7 +8,6 @@ docs/performance.md has the measurements.
 """
 
 import hashlib
-import logging
 import os
 import subprocess
 import tempfile
@@ -16,8 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-
-logger = logging.getLogger(__name__)
 
 SOURCE_FAMILY = "Noto Serif CJK SC"
 # Bump when the character set below changes: the cached file's name carries it.
