@@ -24,7 +24,6 @@ of each step of the second (BEGIN and COMMIT included) to the JSON line.
 import argparse
 import hashlib
 import json
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -33,6 +32,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import spawn
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "onewindow.settings")
 
 ITEM_CODE = "441303-W1-BENCH"
@@ -169,10 +171,13 @@ class Workload:
         ]
 
     def warm_up(self):
-        """Open the connection and load the working-day calendar before the clock starts."""
+        """Open the connection, load the working-day calendar and the document font (what a
+        long-running worker loads once) before the clock starts."""
         from onewindow.core import workdays
+        from onewindow.delivery import rendering
 
         workdays.get_calendar()
+        rendering.warm_up()
 
     def run_case(self, index, measure=None):
         """One case, start to finish; `measure(step)` wraps each step when counting queries."""
@@ -263,31 +268,11 @@ def worker(fixture_ids, run_id, indexes, barrier, results):
 
 
 def run_in_processes(fixture_ids, run_id, cases, processes):
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(processes + 1)
-    results = context.Queue()
-    workers = [
-        context.Process(
-            target=worker,
-            args=(fixture_ids, run_id, range(n, cases, processes), barrier, results),
-        )
-        for n in range(processes)
-    ]
-    for process in workers:
-        process.start()
-    barrier.wait()
-    began = time.perf_counter()
-    case_ids, issue_seconds = [], 0.0
-    for _ in workers:
-        ids, issuing = results.get()
-        case_ids += ids
-        issue_seconds += issuing
-    seconds = time.perf_counter() - began
-    for process in workers:
-        process.join()
-        if process.exitcode:
-            raise SystemExit(f"worker {process.pid} failed with exit code {process.exitcode}")
-    return case_ids, seconds, issue_seconds
+    seconds, results = spawn.run_in_processes(
+        worker, [(fixture_ids, run_id, range(n, cases, processes)) for n in range(processes)]
+    )
+    case_ids = [case_id for ids, _ in results for case_id in ids]
+    return case_ids, seconds, sum(issuing for _, issuing in results)
 
 
 def verify(case_ids, expected):

@@ -334,7 +334,14 @@ ONEWINDOW_SIGNING_RETIRED_PUBLIC_KEYS = env.list(
 )
 # The address the public reaches the site at: the QR code on a certificate opens its
 # verification page there.
+# `onewindow serve ADDR` sets it from ADDR when it is not configured; production refuses to start
+# without it (a QR code pointing at the demo's address would send the public nowhere).
 ONEWINDOW_PUBLIC_URL = env.str("ONEWINDOW_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not env.str("ONEWINDOW_PUBLIC_URL", default="").strip():
+    raise ImproperlyConfigured(
+        "ONEWINDOW_PUBLIC_URL must be set in production: the QR code of every certificate "
+        "opens its verification page at that address."
+    )
 # Public certificate verifications per client address and minute (page and API together).
 ONEWINDOW_VERIFICATIONS_PER_MINUTE = env.int("ONEWINDOW_VERIFICATIONS_PER_MINUTE", default=20)
 # Largest PDF accepted for verification by upload, in bytes.

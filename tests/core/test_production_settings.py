@@ -39,6 +39,7 @@ def production_env(key_file, tmp_path):
         ONEWINDOW_COURIER_KEY="ems-7f3a9c1e5b2d8f4a",
         ONEWINDOW_SIGNING_KEY_FILE=str(key_file),
         ALLOWED_HOSTS="zwfw.example.gov.cn",
+        ONEWINDOW_PUBLIC_URL="https://zwfw.example.gov.cn",
         # Rate limits counted once for all web processes (onewindow.W001 otherwise).
         CACHE_URL="redis://127.0.0.1:6379/0",
     )
@@ -185,6 +186,16 @@ def test_production_refuses_to_start_with_the_demo_default(production_env, varia
     returncode, stderr, _ = settings_of(production_env)
 
     assert returncode != 0 and f"ImproperlyConfigured: {variable} must be set" in stderr
+
+
+def test_production_refuses_to_start_without_the_public_url(production_env):
+    # The QR code of every certificate opens the verification page at that address.
+    del production_env["ONEWINDOW_PUBLIC_URL"]
+
+    returncode, stderr, _ = settings_of(production_env)
+
+    assert returncode != 0
+    assert "ImproperlyConfigured: ONEWINDOW_PUBLIC_URL must be set in production" in stderr
 
 
 def test_the_demo_starts_with_the_demo_secrets_and_debug(production_env):

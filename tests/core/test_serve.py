@@ -9,8 +9,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+
+from onewindow.core.management.commands.serve import public_url_for
 
 ONEWINDOW = Path(sys.executable).parent / "onewindow"
 
@@ -107,3 +110,22 @@ def _state(pid):
         return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0].lower()
     except (OSError, IndexError):
         return "zombie"
+
+
+@pytest.mark.parametrize(
+    ("addrport", "expected"),
+    [
+        ("127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("8123", "http://127.0.0.1:8123"),
+        ("[::1]:8123", "http://[::1]:8123"),
+        ("zwfw.example.gov.cn:80", "http://zwfw.example.gov.cn:80"),
+    ],
+)
+def test_serve_takes_the_public_url_from_its_address(addrport, expected):
+    # The QR codes of the certificates open the address the site is served at, not port 8000.
+    assert public_url_for(addrport) == expected
+
+
+def test_serve_on_every_interface_names_a_reachable_address():
+    host = urlsplit(public_url_for("0.0.0.0:8123")).hostname
+    assert host not in ("0.0.0.0", "") and socket.inet_aton(host)

@@ -43,8 +43,11 @@ class CertificateKind(models.TextChoices):
     """The result document a decision produces (证照 / 批文)."""
 
     LICENCE = "licence", _("行政许可证")
-    APPROVAL = "approval", _("准予决定书")
-    REFUSAL = "refusal", _("不予许可决定书")
+    APPROVAL = "approval", _("准予行政许可决定书")
+    REFUSAL = "refusal", _("不予行政许可决定书")
+    ACCEPTANCE = "acceptance", _("验收意见书")
+    FILING = "filing", _("备案回执")
+    CERTIFICATION = "certification", _("证明")
 
 
 class CertificateState(models.TextChoices):

@@ -63,6 +63,18 @@ def answer_for(certificate, *, today=None):
     return Answer(VerificationResult.VALID, certificate)
 
 
+def public_holder_name(certificate):
+    """The holder as verification shows it: an enterprise's name in full (it is public, printed
+    on its licence and in the credit registry); a person's masked (李*)."""
+    from onewindow.cases.constants import ApplicantKind
+    from onewindow.cases.views.public import mask_name
+
+    kind = json.loads(certificate.payload).get("holder_kind", "")
+    if kind == ApplicantKind.ENTERPRISE:
+        return certificate.holder_name
+    return mask_name(certificate.holder_name, kind)
+
+
 def _normalise(text):
     # Full-width spaces and surrounding blanks are what people type by accident.
     return "".join((text or "").replace("\u3000", " ").split())
@@ -78,7 +90,10 @@ def _lookup(number):
         return None
     return (
         Certificate.objects.select_related("department", "superseded_by")
+        # A row whose file is not attached yet is being issued (delivery/actions/issuing.py):
+        # not a certificate anyone holds.
         .filter(number=number)
+        .exclude(pdf="")
         .first()
     )
 

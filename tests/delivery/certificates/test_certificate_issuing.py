@@ -108,7 +108,7 @@ def test_a_refusal_issues_a_refusal_decision_with_reasons_and_remedies(issue):
     assert certificate.kind == CertificateKind.REFUSAL
     assert certificate.valid_until is None
     words = text(_pdf(certificate))
-    assert "不予许可决定书" in words
+    assert "不予行政许可决定书" in words
     assert "经营场所与食品安全要求不符" in words
     assert "第三十八条" in words
     assert "60日内" in words and "惠阳区人民政府申请行政复议" in words

@@ -88,6 +88,7 @@ def _settings_in_production(**env):
         SECRET_KEY="k7Qp2vX9mR4tL8wZ1nB6cF3hJ5yD0sG7aE2uI9oP4qW8xV1zN3",
         ONEWINDOW_COURIER_WEBHOOK_SECRET="3f9a7c1e5b2d8f4a6c0e9b7d1f3a5c8e",
         ONEWINDOW_COURIER_KEY="ems-7f3a9c1e5b2d8f4a",
+        ONEWINDOW_PUBLIC_URL="https://zwfw.example.gov.cn",
         **env,
     )
     return subprocess.run(

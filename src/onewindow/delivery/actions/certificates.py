@@ -7,6 +7,7 @@ reads.
 """
 
 import hashlib
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,11 +23,24 @@ from onewindow.delivery.models import Certificate
 
 REASON_MAX_LENGTH = 500
 
+logger = logging.getLogger(__name__)
 
-def issue_certificate(case, *, acting_user=None, supersedes=None):
-    """Number, sign, render and store the certificate of a decided `case` (locked by the caller,
-    in its transaction). `supersedes`: the certificate this one replaces (same content, new
-    number)."""
+
+def claim_certificate(case, *, supersedes=None):
+    """Step 1 of issuing, inside the caller's short transaction with `case` locked: the
+    certificate row with its number, payload and signature, and no file yet. The department's
+    counter row is locked only until that transaction commits, not while the PDF renders. A row
+    left by an attempt that died before its file was attached (or that another worker is still
+    rendering) is returned as it is: the retry keeps its number, and the counter does not move."""
+    if supersedes is None:
+        pending = (
+            Certificate.objects.select_related("department")
+            .filter(case=case, pdf="")
+            .order_by("pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
     item = case.item
     department = item.lead_department
     issued_on = timezone.localdate()
@@ -51,12 +65,34 @@ def issue_certificate(case, *, acting_user=None, supersedes=None):
     certificate.supersedes_number = supersedes.number if supersedes is not None else None
     certificate.payload = documents.payload_text(documents.payload_for(certificate, case))
     certificate.signature, certificate.key_id = signing.sign(certificate.payload.encode())
-    pdf = documents.render_pdf(certificate, case)
-    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    # The file is written before the row: a rollback leaves an orphan file, never a row
-    # pointing at no file.
-    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(pdf), save=False)
     certificate.save()
+    return certificate
+
+
+def render_and_store(certificate, case):
+    """Step 2, outside any transaction: render the PDF and write its file. Returns (the stored
+    file's name, its SHA-256). Nothing in the database changes: a crash here leaves at most a file
+    no row names, and the retry renders again."""
+    pdf = documents.render_pdf(certificate, case)
+    name = certificate.pdf.storage.save(
+        certificate.pdf.field.generate_filename(certificate, f"{certificate.number}.pdf"),
+        ContentFile(pdf),
+        max_length=certificate.pdf.field.max_length,
+    )
+    return name, hashlib.sha256(pdf).hexdigest()
+
+
+def attach_file(certificate, case, name, sha256, *, acting_user=None, supersedes=None):
+    """Step 3, in the caller's short transaction with `case` locked (which serialises the
+    attempts to issue it): the row names its file; the audit row says the certificate is issued.
+    False (and the file is the caller's to delete) when another attempt attached one first."""
+    attached = Certificate.objects.filter(pk=certificate.pk, pdf="").update(
+        pdf=name, pdf_sha256=sha256
+    )
+    if not attached:
+        return certificate, False
+    certificate.pdf.name = name
+    certificate.pdf_sha256 = sha256
     audit.record(
         action="issue_certificate",
         obj=certificate,
@@ -71,6 +107,29 @@ def issue_certificate(case, *, acting_user=None, supersedes=None):
             **({"supersedes": supersedes.number} if supersedes is not None else {}),
         },
     )
+    return certificate, True
+
+
+def discard_file(name):
+    """The file of an attempt that lost (or failed): best effort, an orphan file harms nobody."""
+    try:
+        Certificate._meta.get_field("pdf").storage.delete(name)
+    except OSError:
+        logger.warning("certificates: could not delete the unused file %s", name)
+
+
+def issue_certificate(case, *, acting_user=None, supersedes=None):
+    """All three steps in the caller's transaction (a re-issue by a head: rare, and the old
+    certificate is locked meanwhile anyway). do_issue_result runs them in separate transactions."""
+    certificate = claim_certificate(case, supersedes=supersedes)
+    name, sha256 = render_and_store(certificate, case)
+    try:
+        certificate, _ = attach_file(
+            certificate, case, name, sha256, acting_user=acting_user, supersedes=supersedes
+        )
+    except BaseException:
+        discard_file(name)
+        raise
     return certificate
 
 

@@ -12,7 +12,6 @@ from ninja import Field, File, Router, Schema, UploadedFile
 
 from onewindow.cases.api.common import _errors
 from onewindow.cases.serializers import choice
-from onewindow.cases.views.public import mask_name
 from onewindow.catalog.api import Choice
 from onewindow.core import api_errors
 from onewindow.delivery import signing, verification
@@ -48,7 +47,7 @@ class VerificationOut(Schema):
     message: str = Field(description="给人看的结论（中文）。")
     number: str | None = Field(description="证照编号；未查到为 null。")
     kind: Choice | None = Field(description="证照类型。")
-    holder_name: str | None = Field(description="持证人（脱敏，例如 李*）。")
+    holder_name: str | None = Field(description="持证人：单位为全称，个人脱敏（例如 李*）。")
     holder_id: str | None = Field(description="持证人证件号码或统一社会信用代码（脱敏）。")
     item_name: str | None = Field(description="事项名称。")
     department: str | None = Field(description="发证部门。")
@@ -70,7 +69,7 @@ def serialise(answer):
     body.update(
         number=certificate.number,
         kind=choice(CertificateKind, certificate.kind),
-        holder_name=mask_name(certificate.holder_name, _holder_kind(certificate)),
+        holder_name=verification.public_holder_name(certificate),
         holder_id=certificate.holder_id_masked,
         item_name=certificate.item_name,
         department=certificate.department.name,
@@ -81,12 +80,6 @@ def serialise(answer):
         superseded_by=certificate.superseded_by.number if certificate.superseded_by else None,
     )
     return body
-
-
-def _holder_kind(certificate):
-    import json
-
-    return json.loads(certificate.payload).get("holder_kind", "")
 
 
 def _limited(request, response):

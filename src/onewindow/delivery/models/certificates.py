@@ -21,7 +21,9 @@ class Certificate(models.Model):
         _("类型"),
         max_length=16,
         choices=CertificateKind.choices,
-        help_text=_("行政许可证、准予决定书或不予许可决定书。"),
+        help_text=_(
+            "结果文书的种类：许可证、准予或不予行政许可决定书、验收意见书、备案回执或证明。"
+        ),
     )
     case = models.ForeignKey(
         "cases.Case",

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from onewindow.cases.errors import CaseActionError, require_confirmation
 from onewindow.cases.permissions import heads
 from onewindow.cases.queries import cases_visible_to
-from onewindow.cases.views.public import mask_name
 from onewindow.core import ratelimit
 from onewindow.delivery import signing, verification
 from onewindow.delivery.actions import do_revoke_certificate, do_supersede_certificate
@@ -23,7 +22,6 @@ from onewindow.delivery.api.certificates import (
     RATE_LIMIT,
     RATE_SCOPE,
     RATE_WINDOW_SECONDS,
-    _holder_kind,
 )
 from onewindow.delivery.constants import CertificateState
 from onewindow.delivery.models import Certificate
@@ -97,7 +95,7 @@ def verify(request):
         context["form"] = VerifyForm(initial={"number": number})
     if "answer" in context and context["answer"].certificate is not None:
         certificate = context["answer"].certificate
-        context["holder"] = mask_name(certificate.holder_name, _holder_kind(certificate))
+        context["holder"] = verification.public_holder_name(certificate)
     response = render(request, "delivery/verify.html", context, status=status)
     add_never_cache_headers(response)
     return response

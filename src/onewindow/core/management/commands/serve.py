@@ -4,6 +4,7 @@ import atexit
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 from urllib.parse import urlsplit
@@ -35,6 +36,27 @@ def courier_simulator_addrport():
     return f"{url.hostname}:{url.port or 80}"
 
 
+def public_url_for(addrport):
+    """The site's address as people reach it when `serve` listens on `addrport` ("8000",
+    "127.0.0.1:8000", "0.0.0.0:8000", "[::1]:8000"): on every interface, the address of the
+    interface that routes outward (the one other machines on the network reach)."""
+    host, _, port = addrport.rpartition(":")
+    host = host or "127.0.0.1"
+    if host in ("0.0.0.0", "[::]"):
+        host = _outward_address()
+    return f"http://{host}:{port}"
+
+
+def _outward_address():
+    # A UDP "connection" sends nothing: it only asks the kernel which interface would be used.
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            return probe.getsockname()[0]
+    except OSError:
+        return "127.0.0.1"
+
+
 class Command(BaseCommand):
     help = (
         "Serve OneWindow (development server) with a task worker and scheduler in child processes."
@@ -55,6 +77,11 @@ class Command(BaseCommand):
             webhook = f"http://{host}:{port}/api/delivery/courier/webhook"
             os.environ["ONEWINDOW_COURIER_WEBHOOK_URL"] = webhook
             settings.ONEWINDOW_COURIER_WEBHOOK_URL = webhook
+        if not os.environ.get("ONEWINDOW_PUBLIC_URL"):
+            # The QR codes of the certificates the worker (a child) renders open this server.
+            public_url = public_url_for(addrport)
+            os.environ["ONEWINDOW_PUBLIC_URL"] = public_url
+            settings.ONEWINDOW_PUBLIC_URL = public_url
         simulator = courier_simulator_addrport()
         if simulator is not None:
             children.append(
@@ -85,7 +112,7 @@ class Command(BaseCommand):
         # SIGTERM (a service manager, `kill`) should stop the children too: exit through atexit.
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         self.stdout.write(
-            f"OneWindow: http://{addrport}/  (worker: {'off' if no_worker else 'on'}"
+            f"OneWindow: {settings.ONEWINDOW_PUBLIC_URL}/  (worker: {'off' if no_worker else 'on'}"
             f"{f', courier simulator: {simulator}' if simulator else ''})"
         )
         call_command("runserver", addrport, use_reloader=False)
