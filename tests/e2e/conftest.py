@@ -48,6 +48,23 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _document_font_built():
+    """The certificates' subset font is built on first use (about 10 s, once per machine): build
+    it before any page waits for a certificate, so that no browser wait includes it."""
+    from onewindow.delivery.rendering import document_font
+
+    document_font()
+
+
+@pytest.fixture(autouse=True)
+def _public_url_is_the_live_server(request, settings):
+    """Documents made during a browser test point at the server the browser uses, as
+    `onewindow serve ADDR` makes them point at ADDR."""
+    if "live_server" in request.fixturenames:
+        settings.ONEWINDOW_PUBLIC_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.fixture(autouse=True)
 def _no_csp_violation():
     """Fail any browser test whose pages broke the Content-Security-Policy."""

@@ -82,6 +82,7 @@ def test_the_clerk_issues_and_downloads_an_official_licence(
         ENTERPRISE_CODE,  # an enterprise's credit code is public: in full
         "食品经营许可（新办）",
         DEPARTMENT + "行政许可专用章",  # the seal's arc and purpose, drawn as text
+        base,  # the QR code's address is the server that served the page
     ):
         assert expected in words, expected
     assert reader(content).attachments["certificate.json"]
@@ -98,6 +99,6 @@ def test_the_clerk_issues_and_downloads_an_official_licence(
     finally:
         document.close()
     # The seal is red on the page: enough strongly red pixels for a ring, a star and a name.
-    red = sum(1 for r, g, b in image.getdata() if r > 180 and g < 80 and b < 80)
+    red = sum(1 for r, g, b in image.get_flattened_data() if r > 180 and g < 80 and b < 80)
     assert red > 2000, red
     image.save(screenshots / "certificate.png", optimize=True)
