@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.delivery",
+    "onewindow.notifications",
     "onewindow.workspace",
     "onewindow.kiosk",
 ]

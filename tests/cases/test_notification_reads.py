@@ -16,7 +16,7 @@ from onewindow.cases import queries
 from onewindow.cases.actions import do_mark_all_notifications_read, do_mark_notification_read
 from onewindow.cases.actions.common import notify
 from onewindow.cases.errors import CaseActionError
-from onewindow.cases.models import NotificationRead
+from onewindow.notifications.models import NotificationRead
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,11 +190,11 @@ def test_the_admin_shows_how_many_and_who_read_a_notice(
     do_mark_notification_read(pressed, acting_user=reviewer_market2)
     client.force_login(UserFactory(username="root", role="", is_staff=True, is_superuser=True))
 
-    listing = page_text(client.get("/admin/cases/notification/"))
+    listing = page_text(client.get("/admin/notifications/notification/"))
     assert '<td class="field-read_count">2</td>' in listing
-    page = page_text(client.get(f"/admin/cases/notification/{pressed.pk}/change/"))
+    page = page_text(client.get(f"/admin/notifications/notification/{pressed.pk}/change/"))
     assert str(reviewer_market) in page and str(reviewer_market2) in page
-    assert client.get("/admin/cases/notificationread/").status_code == 404
+    assert client.get("/admin/notifications/notificationread/").status_code == 404
 
 
 # --- the migration from the shared read_at ----------------------------------------------------

@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from onewindow.cases.actions.common import notify
-from onewindow.cases.models import Case, NotificationRead
+from onewindow.cases.models import Case
 from onewindow.core.identity import InvalidIdentity, is_ascii_digits, validate_resident_id
 from onewindow.core.models import AuditEntry
 from onewindow.delivery.models import Visit
+from onewindow.notifications.models import NotificationRead
 from tests.cases.conftest import CITIZEN_ID
 from tests.factories import ServiceItemFactory
 from tests.openapi import ApiClient

@@ -3,15 +3,11 @@
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery
 
 from onewindow.catalog.constants import DeliveryMethod
-from onewindow.delivery.constants import DeliveryState, MessageChannel, MessageState
-from onewindow.delivery.models import (
-    Delivery,
-    OutboundMessage,
-    Shipment,
-    TrackingEvent,
-    Visit,
-)
-from onewindow.delivery.notify import APPLICANT_INBOX
+from onewindow.delivery.constants import DeliveryState
+from onewindow.delivery.models import Delivery, Shipment, TrackingEvent, Visit
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
+from onewindow.notifications.notify import APPLICANT_INBOX
 
 # The progress page lists at most this many messages (the latest).
 APPLICANT_MESSAGES_SHOWN = 30
@@ -20,7 +16,7 @@ APPLICANT_MESSAGES_SHOWN = 30
 def applicant_messages(case):
     """The applicant's latest in-app messages about `case`, in the order they were sent, as the
     timeline beside them (index: delivery's foreign key on case)."""
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     latest = OutboundMessage.objects.filter(
         case=case, channel=MessageChannel.IN_APP, address=APPLICANT_INBOX

@@ -18,8 +18,8 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
-from onewindow.delivery.notify import tell_applicant_in_batch
 from onewindow.delivery.tasks import enqueue_issue_result
+from onewindow.notifications.notify import tell_applicant_in_batch
 
 
 def _blocking(case):

@@ -21,7 +21,7 @@ from onewindow.cases.constants import CaseState, SuspensionKind, TaskState
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Suspension
 from onewindow.cases.permissions import is_clerk, works_for
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 
 def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address):

@@ -25,7 +25,7 @@ from onewindow.cases.constants import (
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Extension
 from onewindow.cases.permissions import heads
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 
 def _check_extension_caps(case, task, days):

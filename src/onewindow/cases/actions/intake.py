@@ -24,7 +24,7 @@ from onewindow.core.batch import Batch
 from onewindow.core.text import InvalidText, clean_text
 from onewindow.delivery.constants import VisitKind
 from onewindow.delivery.models import Visit
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 # Intakes that cost the applicant a visit; online, kiosk and system intakes cost none.
 VISIT_CHANNELS = (IntakeChannel.WINDOW, IntakeChannel.VILLAGE)

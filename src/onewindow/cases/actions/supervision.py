@@ -32,15 +32,9 @@ from onewindow.cases.actions.common import (
 from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
 from onewindow.cases.deadlines import case_limit, colour_for, task_limit, yellow_from
 from onewindow.cases.errors import CaseActionError, forbidden
-from onewindow.cases.models import (
-    Case,
-    ColourChange,
-    ColourNoticeClock,
-    Notification,
-    NotificationRead,
-    ReviewTask,
-)
+from onewindow.cases.models import Case, ColourChange, ColourNoticeClock, ReviewTask
 from onewindow.cases.permissions import is_addressed_to, is_supervisor
+from onewindow.notifications.models import Notification, NotificationRead
 
 RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW)
 

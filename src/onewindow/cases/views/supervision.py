@@ -32,11 +32,7 @@ from onewindow.cases.constants import (
     TaskState,
 )
 from onewindow.cases.errors import CaseActionError
-from onewindow.cases.models import (
-    Case,
-    Notification,
-    ReviewTask,
-)
+from onewindow.cases.models import Case, ReviewTask
 from onewindow.cases.permissions import is_supervisor
 from onewindow.cases.views.common import (
     client_ip,
@@ -51,6 +47,7 @@ from onewindow.core import workdays
 from onewindow.core.identity import is_ascii_digits
 from onewindow.core.models import AuditEntry
 from onewindow.delivery import queries as delivery_queries
+from onewindow.notifications.models import Notification
 
 PAGE_SIZE = 50
 SPECIAL_PROCEDURES = [(k, label) for k, label in SuspensionKind.choices if k != "supplement"]

@@ -6,14 +6,14 @@
 tell_applicant writes one OutboundMessage per channel the applicant can be reached on: the in-app
 message shown on the public progress page (written as sent), an SMS to the case's phone and an
 e-mail when the case has an address. Each SMS and e-mail gets its own background task
-(delivery/tasks.py), enqueued on commit (enqueue_sends), which claims, sends and retries it. The unique (event key, channel, address)
+(notifications/tasks.py), enqueued on commit (enqueue_sends), which claims, sends and retries it. The unique (event key, channel, address)
 makes the same event never send twice, whoever calls twice.
 
-tell_staff writes a cases.Notification to a person or a department, guarded by an in-app outbox
+tell_staff writes a Notification to a person or a department, guarded by an in-app outbox
 row with the same uniqueness.
 
 The acceptance is a SQL batch (core.batch): tell_applicant_in_batch writes its messages from it.
-Templates and their context keys: delivery/texts.py; docs/notifications.md.
+Templates and their context keys: notifications/texts.py; docs/notifications.md.
 """
 
 import logging
@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy
 
 from onewindow.core.batch import Sql
 from onewindow.core.logmask import MOBILE
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.texts import (
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.texts import (
     APPLICANT_TEMPLATES,
     STAFF_TEMPLATES,
     applicant_texts,
@@ -79,7 +79,7 @@ def _applicant_rows(case, template, values):
 def tell_applicant(case, template, *, event_key, context=None):
     """Queue the message `template` about `case` to its applicant; returns the messages written
     (none when this event was already told)."""
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     values = _applicant_values(case, template, context)
     now = timezone.now()
@@ -114,7 +114,7 @@ def tell_applicant_in_batch(batch, case, template, *, event_key, context=None):
     send tasks too (INSERT … SELECT by the message's unique key): they commit with the messages,
     at no commit of their own. Call the returned function with the batch's results after it ran:
     it enqueues (on commit) what the batch could not."""
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     values = _applicant_values(case, template, context, number=NUMBER_MARK)
     now = timezone.now()
@@ -161,7 +161,7 @@ def _database_queue(using):
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     backend = send_message.get_backend()
     if isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == using:
@@ -175,7 +175,7 @@ def _enqueue_in_batch(batch, backend, row, now):
 
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     json_object = batch.json_object
     json_array = "jsonb_build_array" if batch.postgresql else "json_array"
@@ -202,10 +202,9 @@ def _enqueue_in_batch(batch, backend, row, now):
 
 
 def tell_staff(template, *, event_key, case=None, department_id=None, recipient=None, context=None):
-    """An in-app notice (cases.Notification) to `recipient` or to everyone in the department;
+    """An in-app notice (Notification) to `recipient` or to everyone in the department;
     returns it, or None when this event was already told to them."""
-    from onewindow.cases.actions.common import notify
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     if (recipient is None) == (department_id is None):
         raise ValueError("tell_staff needs a recipient or a department, not both")
@@ -238,15 +237,26 @@ def tell_staff(template, *, event_key, case=None, department_id=None, recipient=
     )
 
 
+def notify(*, kind, text, case=None, department=None, department_id=None, recipient=None):
+    """An in-app notice to a person, or to everyone in a department (by object or id)."""
+    from onewindow.notifications.models import Notification
+
+    if department is not None:
+        department_id = department.pk
+    return Notification.objects.create(
+        kind=kind, text=text, case=case, department_id=department_id, recipient=recipient
+    )
+
+
 def enqueue_sends(message_ids):
     """One send task per message. When the queue is django-tasks-db on the default database, the
     task rows are written now, in the caller's transaction: a worker sees them when it commits,
     and a rolled-back action leaves neither message nor task. Any other backend is called on
     commit. Should enqueuing on commit fail, the messages stay pending and the sweeper
-    (delivery/tasks.py) enqueues them later."""
+    (notifications/tasks.py) enqueues them later."""
     if not message_ids:
         return
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     ids = list(message_ids)
     if _database_queue("default") is not None:

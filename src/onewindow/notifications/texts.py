@@ -1,4 +1,4 @@
-"""The texts of messages: Django templates in delivery/templates/delivery/messages/.
+"""The texts of messages: Django templates in notifications/templates/notifications/messages/.
 
     <name>.sms.txt       the short text: the SMS, the applicant's in-app message, the e-mail's body
     <name>.subject.txt   the e-mail's subject
@@ -69,7 +69,7 @@ _ENGINE = Engine(
 
 def render(name, values, *, language=None):
     """The text of template `name` (e.g. "accepted.sms.txt") with `values`, stripped."""
-    template = _ENGINE.get_template(f"delivery/messages/{name}")
+    template = _ENGINE.get_template(f"notifications/messages/{name}")
     values = {key: fragment(value) if key in FRAGMENTS else value for key, value in values.items()}
     language = language or settings.LANGUAGE_CODE
     if translation.get_language() == language:  # the usual case: no switching back and forth
