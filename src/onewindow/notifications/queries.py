@@ -1,8 +1,11 @@
-"""Reads of notifications that need care: the staff notices a person sees, and which are unread."""
+"""Reads of notifications that need care: the staff notices a person sees and which are unread,
+the applicant's in-app messages, the messages that did not go out."""
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from onewindow.notifications.models import Notification, NotificationRead
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import Notification, NotificationRead, OutboundMessage
+from onewindow.notifications.notify import APPLICANT_INBOX
 
 
 def visible_notifications(user):
@@ -39,3 +42,36 @@ def notifications_for(user):
 def unread_notifications(user):
     """The visible notifications this user has not read: NOT EXISTS on notification_read_once."""
     return visible_notifications(user).filter(~Exists(_reads_by(user)))
+
+
+# The progress page lists at most this many messages (the latest).
+APPLICANT_MESSAGES_SHOWN = 30
+
+
+def applicant_messages(case):
+    """The applicant's latest in-app messages about `case`, in the order they were sent, as the
+    timeline beside them (index: the foreign key on case)."""
+    latest = OutboundMessage.objects.filter(
+        case=case, channel=MessageChannel.IN_APP, address=APPLICANT_INBOX
+    ).order_by("-created_at", "-id")[:APPLICANT_MESSAGES_SHOWN]
+    return list(reversed(latest))
+
+
+# Messages that have not reached the applicant (held ones wait for a gateway to be configured and
+# are listed on the outbox page).
+UNSENT_STATES = (MessageState.PENDING, MessageState.SENDING, MessageState.FAILED)
+
+
+def unsent_messages(before):
+    """SMS and e-mails to applicants written before `before` and still not sent: the send task
+    failed for good, or is stuck. Index: message_state_due (state first)."""
+    return (
+        OutboundMessage.objects.filter(
+            state__in=UNSENT_STATES,
+            channel__in=[MessageChannel.SMS, MessageChannel.EMAIL],
+            case__isnull=False,
+            created_at__lt=before,
+        )
+        .select_related("case")
+        .order_by("created_at", "id")
+    )

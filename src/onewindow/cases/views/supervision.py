@@ -32,6 +32,7 @@ from onewindow.cases.constants import (
     TaskState,
 )
 from onewindow.cases.errors import CaseActionError
+from onewindow.cases.hooks import page_parts
 from onewindow.cases.models import Case, ReviewTask
 from onewindow.cases.permissions import is_supervisor
 from onewindow.cases.views.common import (
@@ -46,8 +47,8 @@ from onewindow.catalog.models import Department
 from onewindow.core import workdays
 from onewindow.core.identity import is_ascii_digits
 from onewindow.core.models import AuditEntry
-from onewindow.delivery import queries as delivery_queries
 from onewindow.notifications.models import Notification
+from onewindow.notifications.queries import unsent_messages
 
 PAGE_SIZE = 50
 SPECIAL_PROCEDURES = [(k, label) for k, label in SuspensionKind.choices if k != "supplement"]
@@ -102,8 +103,10 @@ def _stuck_work():
         # Clerks issue by hand (出件): a decided case waits for them, not for a job.
         decided = decided.none()
     decided, decided_total = _first(decided)
-    unsent, unsent_total = _first(delivery_queries.unsent_messages(before))
-    parcels, parcels_total = _first(delivery_queries.unbooked_parcels(before))
+    unsent, unsent_total = _first(unsent_messages(before))
+    # Parcels not booked with the courier: delivery's rows, through its page part (cases/hooks.py).
+    parcels = page_parts("supervision_stuck", before).get("stuck_parcels")
+    parcels, parcels_total = _first(parcels) if parcels is not None else ([], 0)
     return {
         "stuck_minutes": minutes,
         "stuck_decided": decided,
@@ -118,9 +121,9 @@ def _stuck_work():
 
 def _over_visit_promise():
     """The cases that cost more visits than their item promises (最多跑一次 / 零跑动)."""
-    from onewindow.delivery.queries import visits_over_promise  # delivery owns the visits
-
-    rows, total = _first(visits_over_promise())
+    # Delivery owns the visits: its page part gives the rows (cases/hooks.py).
+    rows = page_parts("supervision_visits").get("visits_over_promise")
+    rows, total = _first(rows) if rows is not None else ([], 0)
     cases = Case.objects.select_related("item", "service_point").in_bulk(
         [row["case"] for row in rows]
     )
