@@ -143,7 +143,15 @@ class Notification(models.Model):
         max_length=32,
         help_text=_("例如 yellow_card、red_card、press、extension_requested。"),
     )
-    text = models.TextField(_("内容"), help_text=_("通知内容。"))
+    text = models.TextField(
+        _("内容"), help_text=_("通知内容（接收人的语言；发给部门时为站点默认语言）。")
+    )
+    texts = models.JSONField(
+        _("各语言内容"),
+        default=dict,
+        blank=True,
+        help_text=_("按语言代码保存的通知内容：发给个人时为其语言，发给部门时为站点的每种语言。"),
+    )
     created_at = models.DateTimeField(
         _("时间"), auto_now_add=True, db_index=True, help_text=_("发出时间。")
     )
@@ -156,6 +164,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text[:40]
+
+    def text_in(self, language):
+        """The text for a reader of `language`: a department's notice was written in each."""
+        return self.texts.get(language) or self.text
 
 
 class NotificationRead(models.Model):

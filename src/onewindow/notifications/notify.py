@@ -20,12 +20,13 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from onewindow.core.batch import Sql
 from onewindow.core.logmask import MOBILE
 from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.kinds import kind_text
 from onewindow.notifications.texts import (
     APPLICANT_TEMPLATES,
     STAFF_TEMPLATES,
@@ -59,14 +60,18 @@ def _applicant_values(case, template, context, *, number=None):
 def _applicant_rows(case, template, values):
     """(channel, address, subject, body, state) of each message of one event to the applicant."""
     email = getattr(case, "applicant_email", "")
-    text, subject, email_body = applicant_texts(template, values, email=bool(email))
+    # In the applicant's language (chosen at intake), whoever's request causes the message.
+    language = getattr(case, "applicant_language", "") or settings.LANGUAGE_CODE
+    text, subject, email_body = applicant_texts(
+        template, values, email=bool(email), language=language
+    )
     inbox_text = text
     private = {key: mask for key, mask in PRIVATE_VALUES.items() if values.get(key)}
     if private:
         # The progress page opens with the number and 4 characters of the phone or ID: it says
         # that a pickup code or a department's reason was sent, not what it is; only the phone
         # (and the mailbox) get that.
-        inbox_text = render(f"{template}.sms.txt", {**values, **private})
+        inbox_text = render(f"{template}.sms.txt", {**values, **private}, language=language)
     rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", inbox_text, MessageState.SENT)]
     if MOBILE.fullmatch(case.applicant_phone or ""):
         # A landline (0752-…) takes no SMS: such an applicant is told in-app and by e-mail.
@@ -215,7 +220,6 @@ def tell_staff(template, *, event_key, case=None, department_id=None, recipient=
         **(context or {}),
     }
     require_context(STAFF_TEMPLATES, template, values)
-    text = render(f"{template}.staff.txt", values)
     address = f"user:{recipient.pk}" if recipient is not None else f"department:{department_id}"
     try:
         with transaction.atomic():
@@ -226,25 +230,74 @@ def tell_staff(template, *, event_key, case=None, department_id=None, recipient=
                 address=address,
                 recipient=recipient,
                 case=case,
-                body=text,
+                body=render(f"{template}.staff.txt", values),
                 state=MessageState.SENT,
                 sent_at=timezone.now(),
             )
     except IntegrityError:
         return None
     return notify(
-        kind=template, text=text, case=case, department_id=department_id, recipient=recipient
+        kind=template,
+        render=lambda: render(f"{template}.staff.txt", values, language=translation.get_language()),
+        case=case,
+        department_id=department_id,
+        recipient=recipient,
     )
 
 
-def notify(*, kind, text, case=None, department=None, department_id=None, recipient=None):
-    """An in-app notice to a person, or to everyone in a department (by object or id)."""
+def notify(
+    *,
+    kind,
+    params=None,
+    render=None,
+    case=None,
+    department=None,
+    department_id=None,
+    recipient=None,
+    recipient_id=None,
+):
+    """An in-app notice to a person, or to everyone in a department (by object or id), written
+    in its readers' language: a person's own (accounts.User.language), a department's in every
+    language of the site (settings.LANGUAGES; each member reads theirs, Notification.text_in).
+
+    The text is the kind's (kinds.py) with `params`, or what `render()` returns; either is
+    rendered under translation.override, so the sender's request language plays no part."""
+    from onewindow.accounts.models import User
     from onewindow.notifications.models import Notification
 
     if department is not None:
         department_id = department.pk
+    if recipient is not None:
+        recipient_id = recipient.pk
+    if recipient_id is not None and department_id is not None:
+        raise ValueError("a notice goes to a recipient or a department, not both")
+    if render is None:
+        values = params or {}
+
+        def render():
+            return kind_text(kind, values)
+
+    if recipient_id is not None:
+        language = (
+            recipient.language
+            if recipient is not None
+            else User.objects.filter(pk=recipient_id).values_list("language", flat=True).first()
+        )
+        languages = [language or settings.LANGUAGE_CODE]
+    else:
+        others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        languages = [settings.LANGUAGE_CODE, *others]
+    texts = {}
+    for language in languages:
+        with translation.override(language):
+            texts[language] = str(render())
     return Notification.objects.create(
-        kind=kind, text=text, case=case, department_id=department_id, recipient=recipient
+        kind=kind,
+        text=texts[languages[0]],
+        texts=texts,
+        case=case,
+        department_id=department_id,
+        recipient_id=recipient_id,
     )
 
 

@@ -51,7 +51,7 @@ def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address
             kind="supplement_requested",
             case=case,
             department_id=case.service_point_id,
-            text=f"{case.number} {task.department.name} 要求补正材料：{reason}",
+            params={"number": case.number, "department": task.department.name, "reason": reason},
         )
     set_state(case, CaseState.SUSPENDED)
     recompute_deadlines(case, on=on)

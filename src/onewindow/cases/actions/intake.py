@@ -197,6 +197,7 @@ def do_receive_intake(
         "applicant_id_number": clean.id_number,
         "applicant_phone": clean.phone,
         "applicant_email": clean.email,
+        "applicant_language": clean.language,
         "legal_representative": clean.legal_representative,
         "legal_representative_id_number": clean.legal_representative_id_number,
         "contact_name": clean.contact_name,

@@ -150,7 +150,7 @@ def do_draft_decision(
             kind="decision_awaiting_signature",
             case=case,
             recipient=head,
-            text=f"{case.number} 决定草稿（{label}）待签发",
+            params={"number": case.number, "outcome": label},
         )
     return draft
 
@@ -218,7 +218,11 @@ def do_sign_decision(draft, *, acting_user, client_address=None):
         kind="decision_signed",
         case=case,
         recipient=draft.drafted_by,
-        text=f"{case.number} 决定已签发：{case.get_decision_display()} {case.decision_number}",
+        params={
+            "number": case.number,
+            "decision": Decision(case.decision).label,
+            "decision_number": case.decision_number,
+        },
     )
     hooks.case_decided.send(sender=Case, case_id=case.pk)  # delivery issues it
     return case
@@ -256,6 +260,6 @@ def do_return_draft(draft, *, comment, acting_user, client_address=None):
         kind="decision_draft_returned",
         case=case,
         recipient=draft.drafted_by,
-        text=f"{case.number} 决定草稿被退回：{comment}",
+        params={"number": case.number, "comment": comment},
     )
     return draft
