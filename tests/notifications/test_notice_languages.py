@@ -174,6 +174,28 @@ def test_an_unknown_applicant_language_is_refused_and_nothing_is_written(receive
     assert not Case.objects.exists()
 
 
+def test_the_window_form_and_the_api_take_the_applicants_language(client, clerk, joint_item):
+    from onewindow.cases.models import Case
+    from tests.cases.conftest import intake_payload
+    from tests.cases.test_window_pages import WINDOW, intake_data
+    from tests.openapi import ApiClient
+
+    client.force_login(clerk)
+    assert 'name="applicant_language"' in client.get(WINDOW).content.decode()
+    response = client.post(WINDOW, intake_data(joint_item, applicant_language="en"))
+    assert response.status_code == 302
+    assert Case.objects.get().applicant_language == "en"
+
+    api = ApiClient(client).as_user(clerk)
+    refused = api.post("/api/cases/intakes", intake_payload(joint_item, language="xx"))
+    assert refused.status_code == 422
+    assert [error["loc"] for error in refused.json()["detail"]] == [["applicant.language"]]
+    assert Case.objects.count() == 1
+    taken = api.post("/api/cases/intakes", intake_payload(joint_item, language="en"))
+    assert taken.status_code == 201
+    assert Case.objects.get(pk=taken.json()["id"]).applicant_language == "en"
+
+
 # --- the staff member's preference ------------------------------------------------------------
 
 
@@ -236,3 +258,10 @@ def test_every_kind_the_code_writes_has_a_label():
     written = _kinds_written_by_the_code() | set(STAFF_TEMPLATES)
     assert "extension_approved" in written and "colour_changes" in written
     assert written <= set(KINDS), written - set(KINDS)
+
+
+def test_an_administrator_sets_a_staff_members_language_in_the_admin(client, market):
+    user = UserFactory(username="someone", role="reviewer", department=market)
+    client.force_login(UserFactory(username="root", role="", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert 'name="language"' in page and 'value="en"' in page
