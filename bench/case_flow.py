@@ -190,7 +190,7 @@ class Workload:
             do_receive_intake,
         )
         from onewindow.delivery.actions import Collector, do_hand_over_at_window, do_issue_result
-        from onewindow.delivery.models import OutboundMessage
+        from onewindow.notifications.models import OutboundMessage
 
         measure = measure or (lambda step: nullcontext())
         with measure("intake"):

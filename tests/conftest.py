@@ -22,7 +22,7 @@ def _chinese_first(settings):
 def _tasks_run_at_once(settings):
     # Outbox messages are sent by tasks enqueued on commit: here they run at once, in the
     # enqueuing process, so that a test sees the SMS right after the action's commit. Tests of
-    # retries use the database backend and a real worker (tests/delivery/messages/conftest.py).
+    # retries use the database backend and a real worker (tests/notifications/conftest.py).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 

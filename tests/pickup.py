@@ -4,7 +4,7 @@ need it: the pickup code is read from the SMS the applicant was sent (it is stor
 import re
 
 from onewindow.delivery.actions import Collector, do_hand_over_at_window, do_issue_result
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.models import OutboundMessage
 
 CODE = re.compile(r"(?:领取码|取件码)(\d{6})")
 

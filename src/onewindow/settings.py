@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "onewindow.catalog",
     "onewindow.cases",
     "onewindow.delivery",
+    "onewindow.notifications",
     "onewindow.workspace",
     "onewindow.kiosk",
 ]
@@ -347,7 +348,7 @@ ONEWINDOW_VERIFICATIONS_PER_MINUTE = env.int("ONEWINDOW_VERIFICATIONS_PER_MINUTE
 # Largest PDF accepted for verification by upload, in bytes.
 ONEWINDOW_VERIFY_MAX_PDF_BYTES = env.int("ONEWINDOW_VERIFY_MAX_PDF_BYTES", default=5 * 1024 * 1024)
 
-# Outbox messages (delivery/tasks.py): attempts per message before it is marked failed, and the
+# Outbox messages (notifications/tasks.py): attempts per message before it is marked failed, and the
 # first retry delay in seconds, doubled at each further attempt (30, 60, 120, 240 s by default).
 ONEWINDOW_MESSAGE_MAX_ATTEMPTS = env.int("ONEWINDOW_MESSAGE_MAX_ATTEMPTS", default=5)
 ONEWINDOW_MESSAGE_RETRY_SECONDS = env.float("ONEWINDOW_MESSAGE_RETRY_SECONDS", default=30.0)

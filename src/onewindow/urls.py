@@ -11,6 +11,7 @@ urlpatterns = [
     path("guide/", include("onewindow.catalog.urls")),
     path("", include("onewindow.cases.urls")),
     path("", include("onewindow.delivery.urls")),
+    path("", include("onewindow.notifications.urls")),
     path("kiosk/", include("onewindow.kiosk.urls")),
     path("workspace/", include("onewindow.workspace.urls")),
     path("accounts/", include("onewindow.accounts.urls")),

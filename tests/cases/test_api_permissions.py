@@ -23,11 +23,11 @@ from onewindow.cases.models import (
     CaseStage,
     Extension,
     IdempotencyKey,
-    Notification,
     ReviewTask,
     Suspension,
 )
 from onewindow.core.models import AuditEntry
+from onewindow.notifications.models import Notification
 from tests.cases.conftest import CITIZEN_ID
 from tests.factories import ServiceItemFactory, UserFactory
 from tests.openapi import ApiClient

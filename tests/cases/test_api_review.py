@@ -14,7 +14,8 @@ from onewindow.cases.actions import (
     do_request_extension,
 )
 from onewindow.cases.constants import CaseState, ExtensionState, StageState, TaskState
-from onewindow.cases.models import Case, Extension, Notification, ReviewTask, Suspension
+from onewindow.cases.models import Case, Extension, ReviewTask, Suspension
+from onewindow.notifications.models import Notification
 from tests.openapi import ApiClient
 from tests.pickup import issue
 

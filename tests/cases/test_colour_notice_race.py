@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 
 from onewindow.cases.actions import do_accept_case, do_refresh_colours, do_send_colour_notices
-from onewindow.cases.models import ColourChange, Notification
+from onewindow.cases.models import ColourChange
+from onewindow.notifications.models import Notification
 from tests.cases.test_concurrency import race
 
 pytestmark = [

@@ -7,10 +7,11 @@ import pytest
 
 from onewindow.cases.actions import do_send_colour_notices
 from onewindow.cases.constants import Colour
-from onewindow.cases.models import ColourChange, ColourNoticeClock, Notification, ReviewTask
+from onewindow.cases.models import ColourChange, ColourNoticeClock, ReviewTask
 from onewindow.cases.tasks import refresh_supervision_colours
 from onewindow.core import scheduler, workdays
 from onewindow.core.models import AuditEntry
+from onewindow.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

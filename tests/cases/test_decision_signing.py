@@ -17,8 +17,9 @@ from onewindow.cases.actions import (
 from onewindow.cases.actions.signing import default_valid_until
 from onewindow.cases.constants import CaseState, Decision, DraftState
 from onewindow.cases.errors import CaseActionError
-from onewindow.cases.models import Case, DecisionDraft, Notification
+from onewindow.cases.models import Case, DecisionDraft
 from onewindow.core.models import AuditEntry
+from onewindow.notifications.models import Notification
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

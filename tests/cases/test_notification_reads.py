@@ -16,7 +16,7 @@ from onewindow.cases import queries
 from onewindow.cases.actions import do_mark_all_notifications_read, do_mark_notification_read
 from onewindow.cases.actions.common import notify
 from onewindow.cases.errors import CaseActionError
-from onewindow.cases.models import NotificationRead
+from onewindow.notifications.models import NotificationRead
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def reviewer_market2(market):
 @pytest.fixture
 def pressed(market):
     """A notice to the whole market department."""
-    return notify(kind="press", department=market, text="督办：请加快办理")
+    return notify(kind="press", department=market, render=lambda: "督办：请加快办理")
 
 
 def read_by(user):
@@ -70,9 +70,9 @@ def test_a_colleague_reading_a_department_notice_leaves_it_unread_for_me(
 def test_mark_all_read_marks_only_the_actors(
     client, market, pressed, reviewer_market, reviewer_market2, supervisor
 ):
-    red = notify(kind="task_red_card", department=market, text="本部门审查红牌")
-    own = notify(kind="yellow_card", recipient=reviewer_market2, text="黄牌预警（个人）")
-    notify(kind="red_card", recipient=supervisor, text="红牌超期")
+    red = notify(kind="task_red_card", department=market, render=lambda: "本部门审查红牌")
+    own = notify(kind="yellow_card", recipient=reviewer_market2, render=lambda: "黄牌预警（个人）")
+    notify(kind="red_card", recipient=supervisor, render=lambda: "红牌超期")
 
     client.force_login(reviewer_market)
     client.post(reverse("cases:notifications_read"))
@@ -110,7 +110,7 @@ def test_a_reviewer_of_another_department_cannot_mark_a_department_notice_read(
 def test_nobody_marks_someone_elses_personal_notice_read(
     client, market, reviewer_market, reviewer_market2
 ):
-    own = notify(kind="yellow_card", recipient=reviewer_market2, text="黄牌预警（个人）")
+    own = notify(kind="yellow_card", recipient=reviewer_market2, render=lambda: "黄牌预警（个人）")
 
     client.force_login(reviewer_market)
     response = client.post(reverse("cases:notifications_read"), {"id": own.pk})
@@ -118,7 +118,7 @@ def test_nobody_marks_someone_elses_personal_notice_read(
     assert response.status_code == 403
     assert not NotificationRead.objects.exists()
     # A notice to nobody in particular and no department is nobody's to mark.
-    stray = notify(kind="press", text="无接收人")
+    stray = notify(kind="press", render=lambda: "无接收人")
     with pytest.raises(CaseActionError):
         do_mark_notification_read(stray, acting_user=reviewer_market)
 
@@ -134,7 +134,7 @@ def test_an_unknown_or_malformed_id_is_not_found_and_marks_nothing(
 
 
 def test_a_personal_notice_is_read_by_its_recipient(client, supervisor):
-    card = notify(kind="red_card", recipient=supervisor, text="红牌超期")
+    card = notify(kind="red_card", recipient=supervisor, render=lambda: "红牌超期")
     client.force_login(supervisor)
     assert unread_rows(client.get(NOTIFICATIONS)) == 1
 
@@ -162,7 +162,9 @@ def test_the_notifications_page_needs_the_same_queries_for_ten_notices_as_for_tw
 ):
     def add(n):
         for i in range(n):
-            note = notify(kind="press", case=accepted_case, department=market, text=f"督办 {i}")
+            note = notify(
+                kind="press", case=accepted_case, department=market, render=lambda i=i: f"督办 {i}"
+            )
             reader = reviewer_market if i % 2 else reviewer_market2
             do_mark_notification_read(note, acting_user=reader)
 
@@ -190,11 +192,11 @@ def test_the_admin_shows_how_many_and_who_read_a_notice(
     do_mark_notification_read(pressed, acting_user=reviewer_market2)
     client.force_login(UserFactory(username="root", role="", is_staff=True, is_superuser=True))
 
-    listing = page_text(client.get("/admin/cases/notification/"))
+    listing = page_text(client.get("/admin/notifications/notification/"))
     assert '<td class="field-read_count">2</td>' in listing
-    page = page_text(client.get(f"/admin/cases/notification/{pressed.pk}/change/"))
+    page = page_text(client.get(f"/admin/notifications/notification/{pressed.pk}/change/"))
     assert str(reviewer_market) in page and str(reviewer_market2) in page
-    assert client.get("/admin/cases/notificationread/").status_code == 404
+    assert client.get("/admin/notifications/notificationread/").status_code == 404
 
 
 # --- the migration from the shared read_at ----------------------------------------------------

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from onewindow.cases.actions import do_accept_case, do_refresh_colours
 from onewindow.cases.constants import CaseState, Colour
-from onewindow.cases.models import Case, Notification
+from onewindow.cases.models import Case
 from onewindow.core import workdays
 from onewindow.core.models import AuditEntry
+from onewindow.notifications.models import Notification
 from tests.factories import ServiceItemFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +212,9 @@ def test_nobody_can_add_change_or_delete_cases_in_the_admin(client, flagged):
     assert client.post(change_url, {"applicant_name": "篡改"}).status_code == 403
     case.refresh_from_db()
     assert case.applicant_name == "李明"
-    for model in ("reviewtask", "suspension", "extension", "notification"):
-        assert client.get(f"/admin/cases/{model}/").status_code == 200
-        assert client.get(f"/admin/cases/{model}/add/").status_code == 403
+    for model in ("cases/reviewtask", "cases/suspension", "cases/extension"):
+        assert client.get(f"/admin/{model}/").status_code == 200
+        assert client.get(f"/admin/{model}/add/").status_code == 403
+    # Staff notices moved to the notifications app, read-only there too.
+    assert client.get("/admin/notifications/notification/").status_code == 200
+    assert client.get("/admin/notifications/notification/add/").status_code == 403

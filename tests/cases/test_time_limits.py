@@ -184,7 +184,7 @@ def test_an_extension_cannot_be_granted_once_the_task_is_answered(
 def test_the_department_hears_the_heads_decision(
     case_before_national_day, reviewer_fire, head_fire
 ):
-    from onewindow.cases.models import Notification
+    from onewindow.notifications.models import Notification
 
     extension = do_request_extension(
         task_of(case_before_national_day, "XFJYDD"),

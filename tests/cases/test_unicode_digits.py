@@ -5,10 +5,11 @@ import pytest
 from django.urls import reverse
 
 from onewindow.cases.actions.common import notify
-from onewindow.cases.models import Case, NotificationRead
+from onewindow.cases.models import Case
 from onewindow.core.identity import InvalidIdentity, is_ascii_digits, validate_resident_id
 from onewindow.core.models import AuditEntry
 from onewindow.delivery.models import Visit
+from onewindow.notifications.models import NotificationRead
 from tests.cases.conftest import CITIZEN_ID
 from tests.factories import ServiceItemFactory
 from tests.openapi import ApiClient
@@ -131,7 +132,7 @@ def test_the_window_workspace_ignores_an_item_id_with_unicode_digits(client, cle
 def test_marking_a_notification_read_with_a_unicode_digit_id_is_not_found(
     client, reviewer_market, market
 ):
-    notify(kind="press", department=market, text="督办：请加快办理")
+    notify(kind="press", department=market, render=lambda: "督办：请加快办理")
     client.force_login(reviewer_market)
 
     response = client.post(reverse("cases:notifications_read"), {"id": "²"})

@@ -26,7 +26,7 @@ def refusals(caplog):
 def test_a_page_that_refuses_logs_one_line_without_a_traceback(client, clerk, caplog):
     client.force_login(clerk)
     with caplog.at_level(logging.INFO):
-        response = client.get(reverse("delivery:outbox"))  # supervisors only
+        response = client.get(reverse("notifications:outbox"))  # supervisors only
 
     assert response.status_code == 403
     (record,) = refusals(caplog)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.actions.issuing import do_issue_result
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
 from tests.cases.conftest import citizen, clerk, hall, reviewer_market, supervisor  # noqa: F401
 from tests.delivery.mail.conftest import ADDRESS, accept, decide, mail_item  # noqa: F401
 

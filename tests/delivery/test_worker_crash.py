@@ -21,8 +21,9 @@ from django.db import connection, transaction
 from onewindow.cases.constants import CaseState
 from onewindow.cases.models import Case
 from onewindow.core.models import AuditEntry, WorkerHeartbeat
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import Certificate, OutboundMessage
+from onewindow.delivery.models import Certificate
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
 from tests.cases.conftest import citizen, clerk, hall, reviewer_market  # noqa: F401
 from tests.core.test_serve import ONEWINDOW, _wait_for
 from tests.delivery.mail.conftest import accept, decide, mail_item  # noqa: F401

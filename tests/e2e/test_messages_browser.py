@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from onewindow.cases.actions import ApplicantInput, MaterialInput, do_accept_case, do_receive_intake
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
 from tests.e2e.conftest import sign_in
 from tests.factories import DepartmentFactory, ServiceItemFactory, UserFactory
 

@@ -13,11 +13,11 @@ class StaffAdmin(UserAdmin):
     search_fields = ["username", "full_name"]
     fieldsets = (
         *UserAdmin.fieldsets,
-        (_("岗位"), {"fields": ("full_name", "role", "department")}),
+        (_("岗位"), {"fields": ("full_name", "role", "department", "language")}),
     )
     add_fieldsets = (
         *UserAdmin.add_fieldsets,
-        (_("岗位"), {"fields": ("full_name", "role", "department")}),
+        (_("岗位"), {"fields": ("full_name", "role", "department", "language")}),
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -27,6 +28,14 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("所属部门或服务点"),
         help_text=_("审批人员和负责人必须绑定一个部门；窗口人员可绑定所在服务点。"),
+    )
+
+    language = models.CharField(
+        _("消息语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("站内通知等发给本人的消息以此语言生成。"),
     )
 
     class Meta:

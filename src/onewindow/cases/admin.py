@@ -2,40 +2,14 @@
 state checks and audit row), so the admin can look but never add, change or delete."""
 
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.models import (
-    Case,
-    CaseMaterial,
-    CaseStage,
-    Extension,
-    Notification,
-    NotificationRead,
-    ReviewTask,
-    Suspension,
-)
+from onewindow.cases.models import Case, CaseMaterial, CaseStage, Extension, ReviewTask, Suspension
 
-
-class ReadOnlyMixin:
-    """No add, change or delete, for superusers too; viewing needs the model's view permission."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
+# Read-only admin pieces live in core (notifications uses them too); kept importable from here.
+from onewindow.core.admin import ReadOnlyInline, ReadOnlyMixin
 
 
 class CaseMaterialInline(ReadOnlyInline):
@@ -124,26 +98,3 @@ class ExtensionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["case__number", "reason"]
     list_select_related = ["case", "task__department", "requested_by", "decided_by"]
-
-
-class NotificationReadInline(ReadOnlyInline):
-    model = NotificationRead
-    fields = ["user", "read_at"]
-    show_change_link = False
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "recipient", "department", "case", "read_count"]
-    list_filter = ["kind", "department"]
-    search_fields = ["text", "case__number"]
-    list_select_related = ["recipient", "department", "case"]
-    date_hierarchy = "created_at"
-    inlines = [NotificationReadInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(read_count=Count("reads"))
-
-    @admin.display(description=_("已读人数"), ordering="read_count")
-    def read_count(self, obj):
-        return obj.read_count

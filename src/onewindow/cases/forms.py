@@ -41,6 +41,9 @@ class ApplicantForm(forms.Form):
     applicant_name = _text(120)
     applicant_phone = _text(20, inputmode="tel")
     applicant_email = _text(254, required=False, inputmode="email", spellcheck="false")
+    applicant_language = forms.ChoiceField(
+        choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE, required=False
+    )
     legal_representative = _text(60, required=False)
     legal_representative_id_number = _text(
         24, required=False, spellcheck="false", autocapitalize="characters"
@@ -73,6 +76,7 @@ class ApplicantForm(forms.Form):
             id_number=data["applicant_id_number"],
             phone=data["applicant_phone"],
             email=data.get("applicant_email", ""),
+            language=data.get("applicant_language") or "",
             legal_representative=data.get("legal_representative", ""),
             legal_representative_id_number=data.get("legal_representative_id_number", ""),
             contact_name=data.get("contact_name", ""),
@@ -288,6 +292,7 @@ APPLICANT_FIELDS = {
     "applicant.id_number": "applicant_id_number",
     "applicant.phone": "applicant_phone",
     "applicant.email": "applicant_email",
+    "applicant.language": "applicant_language",
     "applicant.legal_representative": "legal_representative",
     "applicant.legal_representative_id_number": "legal_representative_id_number",
     "applicant.contact_name": "contact_name",

@@ -83,6 +83,11 @@ class ApplicantIn(Schema):
     )
     contact_name: str = Field("", max_length=60, description="法人申请的经办联系人。")
     email: str = Field("", max_length=254, description="接收邮件通知的电子邮箱，可为空。")
+    language: str = Field(
+        "",
+        max_length=10,
+        description="短信、邮件和站内消息的语言：zh-hans（默认）或 en；其他值 422。",
+    )
 
 
 class ProxyIn(Schema):

@@ -375,3 +375,11 @@ def _local_today():
         return timezone.localdate()
     except ImproperlyConfigured:  # a plain script without Django settings
         return date.today()
+
+
+def add_years(day, years):
+    """The same day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

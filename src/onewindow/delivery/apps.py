@@ -10,6 +10,8 @@ class DeliveryConfig(AppConfig):
     def ready(self):
         # Certificate numbers and pickup codes in the staff search (cases/search.py explains
         # why delivery registers them rather than cases looking them up).
-        from onewindow.delivery import search
+        from onewindow.delivery import hooks, search
 
         search.register()
+        # What the case engine leaves to delivery (cases/hooks.py): issuing, visits, page parts.
+        hooks.connect()

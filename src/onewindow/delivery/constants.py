@@ -21,24 +21,6 @@ class VisitKind(models.TextChoices):
     PICKUP = "pickup", _("窗口领取结果")
 
 
-class MessageChannel(models.TextChoices):
-    SMS = "sms", _("短信")
-    EMAIL = "email", _("电子邮件")
-    IN_APP = "in_app", _("站内消息")
-
-
-class MessageState(models.TextChoices):
-    """Where an outbox message is: pending (waiting for its task, or for a retry), sending (a
-    worker claimed it), sent, held (no SMS gateway configured: kept in the outbox, readable by
-    staff), failed (attempts used up)."""
-
-    PENDING = "pending", _("待发送")
-    SENDING = "sending", _("发送中")
-    SENT = "sent", _("已发送")
-    HELD = "held", _("未发送（未配置短信网关）")
-    FAILED = "failed", _("发送失败")
-
-
 class CertificateKind(models.TextChoices):
     """The result document a decision produces (证照 / 批文)."""
 
@@ -67,10 +49,6 @@ class VerificationResult(models.TextChoices):
     EXPIRED = "expired", _("已过有效期")
     NOT_FOUND = "not_found", _("未查到该证照")
     NOT_GENUINE = "not_genuine", _("不是本平台签发的原件或内容被篡改")
-
-
-# What a staff member can retry from the message page.
-RETRYABLE_STATES = (MessageState.FAILED, MessageState.HELD)
 
 
 class CollectorKind(models.TextChoices):

@@ -16,6 +16,7 @@ from onewindow.cases.constants import ApplicantKind, Decision
 from onewindow.cases.documents import LAWSUIT_MONTHS, REVIEW_DAYS
 from onewindow.catalog.constants import ItemType, ResultDocument
 from onewindow.core.identity import mask_id
+from onewindow.core.workdays import add_years
 from onewindow.delivery import layouts, pdfdraw, rendering
 from onewindow.delivery.constants import CertificateKind
 from onewindow.delivery.signing import ALGORITHM, canonical
@@ -57,14 +58,6 @@ def decision_fields(case):
         (getattr(case, "decision_conditions", "") or "").strip(),
         getattr(case, "decision_valid_until", None),
     )
-
-
-def add_years(day, years):
-    """The same day `years` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def validity(case, kind, issued_on):

@@ -3,29 +3,8 @@
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Subquery
 
 from onewindow.catalog.constants import DeliveryMethod
-from onewindow.delivery.constants import DeliveryState, MessageChannel, MessageState
-from onewindow.delivery.models import (
-    Delivery,
-    OutboundMessage,
-    Shipment,
-    TrackingEvent,
-    Visit,
-)
-from onewindow.delivery.notify import APPLICANT_INBOX
-
-# The progress page lists at most this many messages (the latest).
-APPLICANT_MESSAGES_SHOWN = 30
-
-
-def applicant_messages(case):
-    """The applicant's latest in-app messages about `case`, in the order they were sent, as the
-    timeline beside them (index: delivery's foreign key on case)."""
-    from onewindow.delivery.models import OutboundMessage
-
-    latest = OutboundMessage.objects.filter(
-        case=case, channel=MessageChannel.IN_APP, address=APPLICANT_INBOX
-    ).order_by("-created_at", "-id")[:APPLICANT_MESSAGES_SHOWN]
-    return list(reversed(latest))
+from onewindow.delivery.constants import DeliveryState
+from onewindow.delivery.models import Delivery, Shipment, TrackingEvent, Visit
 
 
 def delivery_of(case_id):
@@ -40,26 +19,6 @@ def delivery_of(case_id):
         .prefetch_related(Prefetch("shipments", queryset=shipments))
         .filter(case_id=case_id)
         .first()
-    )
-
-
-# Messages that have not reached the applicant (held ones wait for a gateway to be configured and
-# are listed on the outbox page).
-UNSENT_STATES = (MessageState.PENDING, MessageState.SENDING, MessageState.FAILED)
-
-
-def unsent_messages(before):
-    """SMS and e-mails to applicants written before `before` and still not sent: the send task
-    failed for good, or is stuck. Index: message_state_due (state first)."""
-    return (
-        OutboundMessage.objects.filter(
-            state__in=UNSENT_STATES,
-            channel__in=[MessageChannel.SMS, MessageChannel.EMAIL],
-            case__isnull=False,
-            created_at__lt=before,
-        )
-        .select_related("case")
-        .order_by("created_at", "id")
     )
 
 

@@ -1,4 +1,4 @@
-"""Background work of delivery: issuing results, sending outbox messages, lockers, shipments."""
+"""Background work of delivery: issuing results, lockers, shipments (messages: notifications/tasks.py)."""
 
 import logging
 from datetime import timedelta
@@ -39,25 +39,6 @@ def enqueue_issue_result(case_id):
 
     if settings.ONEWINDOW_ISSUE_AFTER_DECISION:
         enqueue_with_transaction(issue_result, case_id)
-
-
-@task()
-def send_message(message_id):
-    """Claim and send one outbox message; on failure it re-enqueues itself with backoff (see
-    delivery/actions/messages.py). Safe to run twice: the second run finds it claimed or sent."""
-    from onewindow.delivery.actions.messages import do_send_message
-
-    return do_send_message(message_id)
-
-
-@periodic(every_seconds=60)
-@task()
-def sweep_outbox():
-    """Enqueue again the pending messages whose task was lost, and those left sending by a
-    worker that died."""
-    from onewindow.delivery.actions.messages import do_sweep_outbox
-
-    return do_sweep_outbox()
 
 
 @periodic(every_seconds=3600)

@@ -1,5 +1,5 @@
-from onewindow.delivery.views import certificates, outbox, window
+from onewindow.delivery.views import certificates, window
 
 app_name = "delivery"
 
-urlpatterns = [*certificates.urlpatterns, *outbox.urlpatterns, *window.urlpatterns]
+urlpatterns = [*certificates.urlpatterns, *window.urlpatterns]

@@ -13,14 +13,11 @@ from onewindow.cases.errors import CaseActionError
 from onewindow.core.models import AuditEntry
 from onewindow.delivery import documents, signing
 from onewindow.delivery.actions import do_issue_result
-from onewindow.delivery.constants import (
-    CertificateKind,
-    CertificateState,
-    DeliveryState,
-    MessageChannel,
-)
-from onewindow.delivery.models import Certificate, OutboundMessage
+from onewindow.delivery.constants import CertificateKind, CertificateState, DeliveryState
+from onewindow.delivery.models import Certificate
 from onewindow.delivery.tasks import issue_result
+from onewindow.notifications.constants import MessageChannel
+from onewindow.notifications.models import OutboundMessage
 from tests.delivery.pdfs import attachment, embedded_font_files, reader, text
 
 pytestmark = pytest.mark.django_db

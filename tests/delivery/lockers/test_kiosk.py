@@ -16,7 +16,8 @@ from onewindow.core.models import AuditEntry
 from onewindow.delivery.actions import do_collect_from_locker, do_deposit_in_locker
 from onewindow.delivery.constants import CompartmentState, DeliveryState, VisitKind
 from onewindow.delivery.lockers.drivers import SimulatorDriver
-from onewindow.delivery.models import Compartment, Locker, OutboundMessage, Visit
+from onewindow.delivery.models import Compartment, Locker, Visit
+from onewindow.notifications.models import OutboundMessage
 from tests.delivery.lockers.conftest import make_locker
 from tests.openapi import ApiClient
 

@@ -10,7 +10,8 @@ from onewindow.catalog.constants import DeliveryMethod
 from onewindow.core.models import AuditEntry
 from onewindow.delivery.actions import do_deposit_in_locker
 from onewindow.delivery.constants import CompartmentState, DeliveryState
-from onewindow.delivery.models import Compartment, LockerDeposit, OutboundMessage
+from onewindow.delivery.models import Compartment, LockerDeposit
+from onewindow.notifications.models import OutboundMessage
 from tests.pickup import sent_code
 
 pytestmark = pytest.mark.django_db

@@ -18,13 +18,8 @@ from onewindow.delivery.actions import (
     do_transfer_result,
 )
 from onewindow.delivery.constants import CompartmentState, DeliveryState
-from onewindow.delivery.models import (
-    Compartment,
-    LockerDeposit,
-    OutboundMessage,
-    Visit,
-    WindowPickup,
-)
+from onewindow.delivery.models import Compartment, LockerDeposit, Visit, WindowPickup
+from onewindow.notifications.models import OutboundMessage
 from tests.delivery.lockers.conftest import make_locker
 from tests.factories import DepartmentFactory, UserFactory
 from tests.openapi import ApiClient

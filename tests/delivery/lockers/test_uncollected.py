@@ -14,8 +14,9 @@ from onewindow.catalog.constants import DeliveryMethod
 from onewindow.core.scheduler import registered
 from onewindow.delivery.actions import do_collect_from_locker, do_deposit_in_locker
 from onewindow.delivery.constants import CompartmentState, DeliveryState
-from onewindow.delivery.models import OutboundMessage, WindowPickup
+from onewindow.delivery.models import WindowPickup
 from onewindow.delivery.tasks import remind_and_return_locker_items
+from onewindow.notifications.models import OutboundMessage
 from tests.pickup import collect, sent_code
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,8 @@ from onewindow.cases.uploads import CheckedUpload
 from onewindow.core.models import AuditEntry
 from onewindow.delivery.actions import Collector, do_hand_over_at_window, do_resend_pickup_code
 from onewindow.delivery.constants import DeliveryState, VisitKind
-from onewindow.delivery.models import OutboundMessage, Visit, WindowPickup
+from onewindow.delivery.models import Visit, WindowPickup
+from onewindow.notifications.models import OutboundMessage
 from tests.delivery.lockers.conftest import PROXY_ID
 from tests.pickup import sent_code
 

@@ -17,15 +17,9 @@ from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.actions.issuing import do_issue_result
 from onewindow.delivery.actions.mail import _record_shipment
 from onewindow.delivery.constants import DeliveryState, ShipmentState
-from onewindow.delivery.models import (
-    Delivery,
-    OutboundMessage,
-    RefusedWebhookCall,
-    Shipment,
-    TrackingEvent,
-    Visit,
-)
+from onewindow.delivery.models import Delivery, RefusedWebhookCall, Shipment, TrackingEvent, Visit
 from onewindow.delivery.webhook_signing import sign
+from onewindow.notifications.models import OutboundMessage
 from tests.delivery.mail.conftest import ADDRESS, WEBHOOK_SECRET
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("courier_clock")]

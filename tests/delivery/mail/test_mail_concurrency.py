@@ -17,7 +17,8 @@ from onewindow.delivery.actions.mail import (
     tracking_input,
 )
 from onewindow.delivery.couriers import courier
-from onewindow.delivery.models import Delivery, OutboundMessage, Shipment, TrackingEvent
+from onewindow.delivery.models import Delivery, Shipment, TrackingEvent
+from onewindow.notifications.models import OutboundMessage
 from tests.cases.test_concurrency import race
 from tests.delivery.mail.conftest import ADDRESS
 

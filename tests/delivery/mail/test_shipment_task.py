@@ -14,8 +14,9 @@ from onewindow.core.models import AuditEntry
 from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.actions.issuing import do_issue_result
 from onewindow.delivery.constants import DeliveryState
-from onewindow.delivery.models import Delivery, OutboundMessage, Shipment
+from onewindow.delivery.models import Delivery, Shipment
 from onewindow.delivery.tasks import create_shipment
+from onewindow.notifications.models import OutboundMessage
 from tests.delivery.mail.conftest import ADDRESS, run_tasks
 from tests.servers import RecordingHTTPServer
 

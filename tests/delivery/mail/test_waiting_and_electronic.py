@@ -10,8 +10,9 @@ from onewindow.core.models import AuditEntry
 from onewindow.delivery.actions import do_issue_result
 from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.constants import DeliveryState
-from onewindow.delivery.models import Delivery, OutboundMessage, Visit
+from onewindow.delivery.models import Delivery, Visit
 from onewindow.delivery.tasks import create_shipment
+from onewindow.notifications.models import OutboundMessage
 from tests.cases.conftest import (  # noqa: F401 (fixtures)
     housing,
     joint_item,

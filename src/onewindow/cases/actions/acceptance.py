@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.cases import hooks
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import WARNING_COLOURS, today
 from onewindow.cases.actions.decision import decide_on_the_spot
@@ -18,8 +19,7 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
-from onewindow.delivery.notify import tell_applicant_in_batch
-from onewindow.delivery.tasks import enqueue_issue_result
+from onewindow.notifications.notify import tell_applicant_in_batch
 
 
 def _blocking(case):
@@ -181,7 +181,7 @@ def do_accept_case(case, *, acting_user, supplement_due=None, client_address=Non
         raise _accept_error(failed.code, case, legal=legal) from None
     after_messages(results)
     if item.is_on_the_spot:
-        enqueue_issue_result(case.pk)
+        hooks.case_decided.send(sender=Case, case_id=case.pk)  # delivery issues it
         case.refresh_from_db()
         return case
     number, due = results[accepted][0]

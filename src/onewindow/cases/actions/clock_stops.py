@@ -21,7 +21,7 @@ from onewindow.cases.constants import CaseState, SuspensionKind, TaskState
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Suspension
 from onewindow.cases.permissions import is_clerk, works_for
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 
 def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address):
@@ -51,7 +51,7 @@ def _stop_clock(task, *, kind, reason, expected_end, acting_user, client_address
             kind="supplement_requested",
             case=case,
             department_id=case.service_point_id,
-            text=f"{case.number} {task.department.name} 要求补正材料：{reason}",
+            params={"number": case.number, "department": task.department.name, "reason": reason},
         )
     set_state(case, CaseState.SUSPENDED)
     recompute_deadlines(case, on=on)

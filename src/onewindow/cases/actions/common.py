@@ -14,9 +14,10 @@ from onewindow.cases.deadlines import (
     task_limit,
 )
 from onewindow.cases.errors import forbidden, wrong_state
-from onewindow.cases.models import Case, ColourChange, Notification, ReviewTask
+from onewindow.cases.models import Case, ColourChange, ReviewTask
 from onewindow.cases.permissions import works_for
 from onewindow.core import audit
+from onewindow.notifications.notify import notify  # noqa: F401  (the case actions' way to tell staff)
 
 
 def today():
@@ -115,15 +116,6 @@ def recompute_deadlines(case, *, on=None, suspensions=None, tasks=None, extra_fi
             task.save(update_fields=changed)
         if announce:
             announce_task_colour(task, task_colour)
-
-
-def notify(*, kind, text, case=None, department=None, department_id=None, recipient=None):
-    """An in-app message to a person, or to everyone in a department (by object or id)."""
-    if department is not None:
-        department_id = department.pk
-    return Notification.objects.create(
-        kind=kind, text=text, case=case, department_id=department_id, recipient=recipient
-    )
 
 
 WARNING_COLOURS = (Colour.YELLOW, Colour.RED)

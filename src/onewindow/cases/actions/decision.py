@@ -4,13 +4,13 @@ then issued and delivered by the delivery app (do_issue_result, do_hand_over_at_
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.cases import hooks
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.common import may_review_somewhere, today
 from onewindow.cases.constants import CaseState, Colour, StageState, TaskState
 from onewindow.cases.errors import CaseActionError, forbidden, not_found, wrong_state
 from onewindow.cases.models import Case
 from onewindow.core.batch import Batch, CheckFailed
-from onewindow.delivery.tasks import enqueue_issue_result
 
 
 def awaiting_decision(case):
@@ -59,7 +59,7 @@ def do_decide_case(case, *, acting_user, client_address=None):
     case.state, case.colour = CaseState.DECIDED, Colour.NONE
     case.decision, case.decision_number, case.decided_on, case.reason = results[decided][0]
     case.decided_on = statements.as_date(case.decided_on)
-    enqueue_issue_result(case.pk)
+    hooks.case_decided.send(sender=Case, case_id=case.pk)  # delivery issues it
     return case
 
 

@@ -25,7 +25,7 @@ from onewindow.cases.constants import (
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input
 from onewindow.cases.models import Extension
 from onewindow.cases.permissions import heads
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 
 def _check_extension_caps(case, task, days):
@@ -86,7 +86,7 @@ def do_request_extension(task, *, days, reason, acting_user, client_address=None
         kind="extension_requested",
         case=case,
         department=task.department,
-        text=f"{case.number} 申请延期 {days} 个工作日：{reason}",
+        params={"number": case.number, "days": days, "reason": reason},
     )
     return extension
 
@@ -133,12 +133,15 @@ def do_decide_extension(extension, *, approve, note="", acting_user, client_addr
                 "deadline": case.promised_deadline,
             },
         )
-    decided = "批准" if approve else "不批准"
     notify(
         kind="extension_approved" if approve else "extension_refused",
         case=case,
         department=task.department,
-        text=f"{case.number} 延期 {extension.days} 个工作日：负责人{decided}。{extension.decision_note}".strip(),
+        params={
+            "number": case.number,
+            "days": extension.days,
+            "note": extension.decision_note,
+        },
     )
     record(
         case,

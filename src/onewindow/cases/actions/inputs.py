@@ -4,6 +4,7 @@ proxy is reported at once, so that the clerk corrects the form in one go."""
 
 from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -31,6 +32,9 @@ class ApplicantInput:
     # The representative's resident ID: with it they collect an enterprise's result as the
     # applicant (delivery.actions.pickup).
     legal_representative_id_number: str = ""
+    # The language the applicant's messages are written in (settings.LANGUAGES); "" is the
+    # site's (zh-hans).
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,9 @@ def clean_applicant(applicant, proxy):
                     "invalid",
                 )
             )
+    language = applicant.language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        problems.append(("applicant.language", _("不支持的语言"), "invalid"))
     representative = name(
         applicant.legal_representative, "applicant.legal_representative", _("法定代表人")
     )
@@ -142,6 +149,7 @@ def clean_applicant(applicant, proxy):
         id_number=id_number,
         phone=phone,
         email=email,
+        language=language,
         legal_representative=representative,
         legal_representative_id_number=representative_id,
         contact_name=contact,
@@ -159,6 +167,7 @@ class CleanApplicant:
     id_number: str
     phone: str
     email: str
+    language: str
     legal_representative: str
     legal_representative_id_number: str
     contact_name: str

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from onewindow.cases import hooks
 from onewindow.cases.actions import statements
 from onewindow.cases.actions.acceptance import published
 from onewindow.cases.actions.common import lock_case, record, require_state, set_state
@@ -22,9 +23,7 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core.batch import Batch
 from onewindow.core.text import InvalidText, clean_text
-from onewindow.delivery.constants import VisitKind
-from onewindow.delivery.models import Visit
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 # Intakes that cost the applicant a visit; online, kiosk and system intakes cost none.
 VISIT_CHANNELS = (IntakeChannel.WINDOW, IntakeChannel.VILLAGE)
@@ -32,12 +31,14 @@ VISIT_CHANNELS = (IntakeChannel.WINDOW, IntakeChannel.VILLAGE)
 
 def _count_visit(case, kind, acting_user, now=None):
     """A window visit for `case` (handing in materials later): where the clerk works."""
-    Visit.objects.create(
-        case=case,
+    hooks.visit_made.send(
+        sender=Case,
+        case_id=case.pk,
         kind=kind,
         service_point_id=acting_user.department_id,
-        clerk=acting_user,
+        clerk_id=acting_user.pk,
         at=now or timezone.now(),
+        batch=None,
     )
 
 
@@ -196,6 +197,7 @@ def do_receive_intake(
         "applicant_id_number": clean.id_number,
         "applicant_phone": clean.phone,
         "applicant_email": clean.email,
+        "applicant_language": clean.language,
         "legal_representative": clean.legal_representative,
         "legal_representative_id_number": clean.legal_representative_id_number,
         "contact_name": clean.contact_name,
@@ -224,16 +226,15 @@ def do_receive_intake(
         batch.insert_rows(CaseMaterial, rows)
         if channel in VISIT_CHANNELS:
             # The applicant came to a window or a village point: one visit (最多跑一次).
-            batch.insert_row(
-                Visit,
-                {
-                    "case_id": case_id,
-                    "kind": VisitKind.INTAKE,
-                    "service_point_id": service_point_id,
-                    "clerk_id": acting_user.pk,
-                    "at": now,
-                },
-                alongside=True,  # neither reads nor writes the materials
+            # Delivery owns the visits: it adds its row to this batch (cases/hooks.py).
+            hooks.visit_made.send(
+                sender=Case,
+                case_id=case_id,
+                kind="intake",
+                service_point_id=service_point_id,
+                clerk_id=acting_user.pk,
+                at=now,
+                batch=batch,
             )
         if idempotency_key:
             batch.insert_row(
@@ -337,7 +338,7 @@ def _update_intake_materials(case, *, materials, acting_user, client_address, sc
     materials_by_id = {m.pk: m for m in case.item.materials.all()}
     now = timezone.now()
     _apply_material_lines(case, materials, materials_by_id=materials_by_id, now=now, scans=scans)
-    _count_visit(case, VisitKind.SUPPLEMENT, acting_user, now)
+    _count_visit(case, "supplement", acting_user, now)
     record(
         case,
         "update_intake_materials",
@@ -465,7 +466,7 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
     for row in rows:
         row.status, row.received_at = MaterialStatus.RECEIVED, now
         row.save(update_fields=["status", "received_at"])
-    _count_visit(case, VisitKind.SUPPLEMENT, acting_user, now)
+    _count_visit(case, "supplement", acting_user, now)
     all_arrived = not case.materials.filter(status=MaterialStatus.TOLERATED).exists()
     if all_arrived:
         case.supplement_due = None
@@ -479,7 +480,6 @@ def do_receive_tolerated_materials(case, *, material_ids, acting_user, client_ad
         materials=[row.material.name for row in rows],
     )
     if all_arrived:
-        from onewindow.delivery.actions.routing import tolerated_materials_arrived
-
-        tolerated_materials_arrived(case, acting_user=acting_user)
+        # A result held for the 容缺 materials may go now: delivery routes it (cases/hooks.py).
+        hooks.tolerated_materials_arrived.send(sender=Case, case=case, acting_user=acting_user)
     return case

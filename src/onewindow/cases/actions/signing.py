@@ -13,14 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.accounts.constants import Role
+from onewindow.cases import hooks
 from onewindow.cases.actions.common import lock_case, notify, record, require_state, today
 from onewindow.cases.constants import CaseState, Colour, Decision, DraftState, StageState, TaskState
 from onewindow.cases.errors import CaseActionError, forbidden, invalid_input, invalid_value
-from onewindow.cases.models import DecisionDraft
+from onewindow.cases.models import Case, DecisionDraft
 from onewindow.cases.permissions import heads, works_for
 from onewindow.core import numbering
 from onewindow.core.text import InvalidText, clean_text
-from onewindow.delivery.tasks import enqueue_issue_result
+from onewindow.core.workdays import add_years
 
 TEXT_MAX_LENGTH = 5000
 
@@ -49,8 +50,6 @@ def review_outcome(case):
 def default_valid_until(item, on):
     """The validity an approval drafted on `on` gets unless the reviewer edits it: the item's
     years, the last day inclusive (as certificates count it); None for an item with 0 years."""
-    from onewindow.delivery.documents import add_years
-
     years = item.result_validity_years
     if not years:
         return None
@@ -151,7 +150,7 @@ def do_draft_decision(
             kind="decision_awaiting_signature",
             case=case,
             recipient=head,
-            text=f"{case.number} 决定草稿（{label}）待签发",
+            params={"number": case.number, "outcome": label},
         )
     return draft
 
@@ -219,9 +218,13 @@ def do_sign_decision(draft, *, acting_user, client_address=None):
         kind="decision_signed",
         case=case,
         recipient=draft.drafted_by,
-        text=f"{case.number} 决定已签发：{case.get_decision_display()} {case.decision_number}",
+        params={
+            "number": case.number,
+            "decision": Decision(case.decision).label,
+            "decision_number": case.decision_number,
+        },
     )
-    enqueue_issue_result(case.pk)
+    hooks.case_decided.send(sender=Case, case_id=case.pk)  # delivery issues it
     return case
 
 
@@ -257,6 +260,6 @@ def do_return_draft(draft, *, comment, acting_user, client_address=None):
         kind="decision_draft_returned",
         case=case,
         recipient=draft.drafted_by,
-        text=f"{case.number} 决定草稿被退回：{comment}",
+        params={"number": case.number, "comment": comment},
     )
     return draft

@@ -12,10 +12,11 @@ from datetime import date
 from django.utils import timezone
 
 from onewindow.cases.constants import CaseState, Colour, Decision, TaskState
-from onewindow.cases.models import Case, ColourChange, Notification
+from onewindow.cases.models import Case, ColourChange
 from onewindow.core import numbering
 from onewindow.core.batch import Sql
 from onewindow.core.models import AuditEntry
+from onewindow.notifications.models import Notification
 
 CASE_TYPE = Case._meta.label_lower
 

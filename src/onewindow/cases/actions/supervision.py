@@ -32,15 +32,9 @@ from onewindow.cases.actions.common import (
 from onewindow.cases.constants import OPEN_STATES, CaseState, Colour, TaskState
 from onewindow.cases.deadlines import case_limit, colour_for, task_limit, yellow_from
 from onewindow.cases.errors import CaseActionError, forbidden
-from onewindow.cases.models import (
-    Case,
-    ColourChange,
-    ColourNoticeClock,
-    Notification,
-    NotificationRead,
-    ReviewTask,
-)
+from onewindow.cases.models import Case, ColourChange, ColourNoticeClock, ReviewTask
 from onewindow.cases.permissions import is_addressed_to, is_supervisor
+from onewindow.notifications.models import NotificationRead
 
 RUNNING = (CaseState.ACCEPTED, CaseState.IN_REVIEW)
 
@@ -161,9 +155,10 @@ def do_send_colour_notices(*, now=None):
             )
             if not changes:
                 continue
-            note = Notification.objects.create(
+            # Rendered in each reader's language (notifications.notify), not the worker's.
+            note = notify(
                 kind="colour_changes",
-                text=_notice_text(changes),
+                render=lambda changes=changes: _notice_text(changes),
                 department_id=department_id,
                 recipient_id=recipient_id,
             )
@@ -191,7 +186,10 @@ def do_press_case(case, *, message, acting_user, client_address=None):
     departments = departments or {case.item.lead_department}
     for department in departments:
         notify(
-            kind="press", case=case, department=department, text=f"督办 {case.number}：{message}"
+            kind="press",
+            case=case,
+            department=department,
+            params={"number": case.number, "message": message},
         )
     record(
         case,

@@ -1,11 +1,6 @@
 from onewindow.cases.models.cases import Case, CaseMaterial, IdempotencyKey
 from onewindow.cases.models.decisions import DecisionDraft
-from onewindow.cases.models.supervision import (
-    ColourChange,
-    ColourNoticeClock,
-    Notification,
-    NotificationRead,
-)
+from onewindow.cases.models.supervision import ColourChange, ColourNoticeClock
 from onewindow.cases.models.tasks import CaseStage, Extension, ReviewTask, Suspension
 from onewindow.cases.models.uploads import PendingUpload
 
@@ -18,8 +13,6 @@ __all__ = [
     "DecisionDraft",
     "Extension",
     "IdempotencyKey",
-    "Notification",
-    "NotificationRead",
     "PendingUpload",
     "ReviewTask",
     "Suspension",

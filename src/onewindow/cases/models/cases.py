@@ -92,6 +92,15 @@ class Case(models.Model):
         blank=True,
         help_text=_("接收邮件通知的电子邮箱，可为空。"),
     )
+    applicant_language = models.CharField(
+        _("通知语言"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        # Also the database's default: rows written by SQL (bench/search.py) get the site's.
+        db_default=settings.LANGUAGE_CODE,
+        help_text=_("发给申请人的短信、邮件和站内消息所用的语言。"),
+    )
     legal_representative = models.CharField(
         _("法定代表人"), max_length=60, blank=True, help_text=_("法人申请人的法定代表人。")
     )

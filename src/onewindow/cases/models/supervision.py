@@ -3,93 +3,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Notification(models.Model):
-    """An in-app message to a staff member or to everyone in a department (delivery.notify.tell_staff
-    writes the templated ones; applicants are told through the delivery outbox).
-
-    Who has read it is kept per person in NotificationRead, for a personal message as for a
-    department's: a department's message read by one member is still unread for the others.
-    """
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name=_("接收人"),
-        help_text=_("接收的工作人员；为空时发给整个部门。"),
-    )
-    department = models.ForeignKey(
-        "catalog.Department",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name=_("接收部门"),
-        help_text=_("接收的部门。"),
-    )
-    case = models.ForeignKey(
-        "cases.Case",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-        verbose_name=_("办件"),
-        help_text=_("相关办件。"),
-    )
-    kind = models.CharField(
-        _("类型"),
-        max_length=32,
-        help_text=_("例如 yellow_card、red_card、press、extension_requested。"),
-    )
-    text = models.TextField(_("内容"), help_text=_("通知内容。"))
-    created_at = models.DateTimeField(
-        _("时间"), auto_now_add=True, db_index=True, help_text=_("发出时间。")
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("站内通知")
-        verbose_name_plural = _("站内通知")
-
-    def __str__(self):
-        return self.text[:40]
-
-
-class NotificationRead(models.Model):
-    """One person has read one notification. No row: still unread for that person."""
-
-    notification = models.ForeignKey(
-        Notification,
-        on_delete=models.CASCADE,
-        related_name="reads",
-        verbose_name=_("通知"),
-        help_text=_("已读的站内通知。"),
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notification_reads",
-        # notification_read_once (user, notification) already serves lookups by user.
-        db_index=False,
-        verbose_name=_("阅读人"),
-        help_text=_("标为已读的工作人员；发给部门的通知，每位部门成员各自标记。"),
-    )
-    read_at = models.DateTimeField(_("已读时间"), help_text=_("该工作人员标为已读的时间。"))
-
-    class Meta:
-        constraints = [
-            # User first: it also answers "what has this person read" (the unread count).
-            models.UniqueConstraint(fields=["user", "notification"], name="notification_read_once")
-        ]
-        verbose_name = _("通知已读记录")
-        verbose_name_plural = _("通知已读记录")
-
-    def __str__(self):
-        return f"{self.user} · {self.notification_id}"
-
-
 class ColourChange(models.Model):
     """A case or task that turned yellow or red, waiting for one staff recipient's next grouped
     notice (actions/supervision.py do_send_colour_notices). One row per recipient: the lead
@@ -139,7 +52,7 @@ class ColourChange(models.Model):
         _("变色时间"), auto_now_add=True, help_text=_("发现变色的时间。")
     )
     notification = models.ForeignKey(
-        Notification,
+        "notifications.Notification",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

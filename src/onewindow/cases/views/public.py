@@ -14,10 +14,10 @@ from django.utils.cache import add_never_cache_headers
 from onewindow.cases import progress as progress_guard
 from onewindow.cases.constants import ApplicantKind, CaseState
 from onewindow.cases.forms import ProgressQueryForm
+from onewindow.cases.hooks import page_parts
 from onewindow.cases.queries import current_step, public_timeline
 from onewindow.core import ratelimit
-from onewindow.delivery.pages import public_context as delivery_context
-from onewindow.delivery.queries import applicant_messages
+from onewindow.notifications.queries import applicant_messages
 
 LOOKUPS_PER_WINDOW = settings.ONEWINDOW_PROGRESS_LOOKUPS_PER_MINUTE
 WINDOW_SECONDS = progress_guard.LOOKUP_WINDOW_SECONDS
@@ -53,7 +53,7 @@ def _result(case):
         "road_position": ROAD_POSITION.get(case.state),
         "paused": case.state == CaseState.SUSPENDED,
         "applicant_messages": applicant_messages(case),
-        **delivery_context(case),
+        **page_parts("public_case", case),  # how the result travels (delivery/apps.py)
     }
 
 

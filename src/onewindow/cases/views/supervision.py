@@ -11,9 +11,9 @@ from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from onewindow.accounts.constants import Role
@@ -32,11 +32,8 @@ from onewindow.cases.constants import (
     TaskState,
 )
 from onewindow.cases.errors import CaseActionError
-from onewindow.cases.models import (
-    Case,
-    Notification,
-    ReviewTask,
-)
+from onewindow.cases.hooks import page_parts
+from onewindow.cases.models import Case, ReviewTask
 from onewindow.cases.permissions import is_supervisor
 from onewindow.cases.views.common import (
     client_ip,
@@ -50,25 +47,14 @@ from onewindow.catalog.models import Department
 from onewindow.core import workdays
 from onewindow.core.identity import is_ascii_digits
 from onewindow.core.models import AuditEntry
-from onewindow.delivery import queries as delivery_queries
+from onewindow.notifications.kinds import kind_label
+from onewindow.notifications.models import Notification
+from onewindow.notifications.queries import unsent_messages
 
 PAGE_SIZE = 50
 SPECIAL_PROCEDURES = [(k, label) for k, label in SuspensionKind.choices if k != "supplement"]
 # Scans a browser shows itself; anything else (OFD) is downloaded.
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-NOTIFICATION_KINDS = {
-    "yellow_card": gettext_lazy("黄牌预警"),
-    "red_card": gettext_lazy("红牌超期"),
-    "task_yellow_card": gettext_lazy("本部门任务黄牌"),
-    "task_red_card": gettext_lazy("本部门任务红牌"),
-    "colour_changes": gettext_lazy("监察状态变化汇总"),
-    "press": gettext_lazy("督办"),
-    "extension_requested": gettext_lazy("延期申请"),
-    "decision_awaiting_signature": gettext_lazy("决定待签发"),
-    "decision_draft_returned": gettext_lazy("决定草稿被退回"),
-    "decision_signed": gettext_lazy("决定已签发"),
-}
 
 
 # --- supervision ------------------------------------------------------------------------------
@@ -105,8 +91,10 @@ def _stuck_work():
         # Clerks issue by hand (出件): a decided case waits for them, not for a job.
         decided = decided.none()
     decided, decided_total = _first(decided)
-    unsent, unsent_total = _first(delivery_queries.unsent_messages(before))
-    parcels, parcels_total = _first(delivery_queries.unbooked_parcels(before))
+    unsent, unsent_total = _first(unsent_messages(before))
+    # Parcels not booked with the courier: delivery's rows, through its page part (cases/hooks.py).
+    parcels = page_parts("supervision_stuck", before).get("stuck_parcels")
+    parcels, parcels_total = _first(parcels) if parcels is not None else ([], 0)
     return {
         "stuck_minutes": minutes,
         "stuck_decided": decided,
@@ -121,9 +109,9 @@ def _stuck_work():
 
 def _over_visit_promise():
     """The cases that cost more visits than their item promises (最多跑一次 / 零跑动)."""
-    from onewindow.delivery.queries import visits_over_promise  # delivery owns the visits
-
-    rows, total = _first(visits_over_promise())
+    # Delivery owns the visits: its page part gives the rows (cases/hooks.py).
+    rows = page_parts("supervision_visits").get("visits_over_promise")
+    rows, total = _first(rows) if rows is not None else ([], 0)
     cases = Case.objects.select_related("item", "service_point").in_bulk(
         [row["case"] for row in rows]
     )
@@ -291,8 +279,11 @@ def notifications(request):
     user = request.user
     rows = queries.notifications_for(user).select_related("case").order_by("-created_at", "-id")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = translation.get_language()
     for note in page.object_list:
-        note.kind_label = NOTIFICATION_KINDS.get(note.kind, note.kind)
+        # The reader's language: the label here, the text as written for it (notifications).
+        note.kind_label = kind_label(note.kind)
+        note.shown_text = note.text_in(language)
     context = page_context(
         request,
         page=page,

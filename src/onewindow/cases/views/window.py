@@ -52,6 +52,7 @@ from onewindow.cases.forms import (
     check_outcome_against_checklist,
     place_action_errors,
 )
+from onewindow.cases.hooks import page_parts
 from onewindow.cases.models import ReviewTask
 from onewindow.cases.permissions import is_clerk
 from onewindow.cases.queries import (
@@ -66,10 +67,6 @@ from onewindow.catalog.queries import published_items, search_items
 from onewindow.core import workdays
 from onewindow.core.identity import is_ascii_digits, mask_id
 from onewindow.core.ratelimit import client_address
-from onewindow.delivery import pages as delivery_pages
-from onewindow.delivery.actions.choice import do_choose_delivery
-from onewindow.delivery.forms import DeliveryForm
-from onewindow.delivery.panels import case_panel
 
 INTAKE_STATES = (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
 SEARCH_RESULTS = 8
@@ -433,10 +430,8 @@ def _render_case(request, case, *, error=None, status=200, **forms_):
         "withdraw_form": forms_.get("withdraw_form") or WithdrawForm(),
         # The result documents (delivery.Certificate), once there is a decision.
         "certificates": list(case.certificates.order_by("-id")) if case.decided_on else [],
-        **case_panel(request, case, forms_),
-        **delivery_pages.case_page_context(
-            case, delivery_form=forms_.get("delivery_form"), masked=shown["masked"]
-        ),
+        # Delivery, pickup and lockers: delivery's page part (cases/hooks.py, delivery/apps.py).
+        **page_parts("window_case", request, case, forms_, masked=shown["masked"]),
     }
     return render(request, "cases/window/case.html", context, status=status)
 
@@ -494,33 +489,6 @@ def _withdraw(request, case, data):
     )
 
 
-@clerk_required
-def choose_delivery(request, pk):
-    """The applicant's choice of delivery (and mail address), recorded by the clerk."""
-    case = _case(request, pk)
-    if request.method != "POST":
-        return redirect("cases:case", pk=case.pk)
-    form = DeliveryForm(request.POST)
-    error = _("请检查标出的内容")
-    status = 422
-    if form.is_valid():
-        try:
-            do_choose_delivery(
-                case,
-                method=form.cleaned_data["method"],
-                address=form.address(),
-                acting_user=request.user,
-                client_address=client_address(request),
-            )
-        except CaseActionError as action_error:
-            form.place(action_error)
-            error, status = action_error.message, action_error.status
-        else:
-            messages.success(request, _("已登记送达方式。"))
-            return redirect("cases:case", pk=case.pk)
-    return _render_case(request, case, error=error, status=status, delivery_form=form)
-
-
 receive_tolerated = _case_post(
     "tolerated_form", ToleratedForm, _receive_tolerated, _("容缺材料已补收。")
 )
@@ -564,7 +532,6 @@ urlpatterns = [
     path("window/cases/<int:pk>/", case_detail, name="case"),
     path("window/cases/<int:pk>/tolerated/", receive_tolerated, name="receive_tolerated"),
     path("window/cases/<int:pk>/withdraw/", withdraw, name="withdraw"),
-    path("window/cases/<int:pk>/delivery/", choose_delivery, name="choose_delivery"),
     path("window/cases/<int:pk>/acceptance-notice/", acceptance_notice, name="acceptance_notice"),
     path("window/cases/<int:pk>/supplement-notice/", supplement_notice, name="supplement_notice"),
     path("window/cases/<int:pk>/refusal-notice/", refusal_notice, name="refusal_notice"),

@@ -10,13 +10,13 @@ from onewindow.delivery.actions.lockers import (
     do_deposit_in_locker,
     do_remind_and_return,
 )
-from onewindow.delivery.actions.messages import do_retry_message, do_send_message, do_sweep_outbox
 from onewindow.delivery.actions.pickup import (
     Collector,
     do_hand_over_at_window,
     do_resend_pickup_code,
 )
 from onewindow.delivery.actions.transfer import do_transfer_result
+from onewindow.notifications.actions import do_retry_message, do_send_message, do_sweep_outbox
 
 __all__ = [
     "Collector",

@@ -27,7 +27,7 @@ from onewindow.delivery.actions.certificates import (
 )
 from onewindow.delivery.constants import DeliveryState
 from onewindow.delivery.models import Delivery
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 RELATED = ("item", "item__lead_department")
 

@@ -43,7 +43,7 @@ from onewindow.delivery.errors import (
 from onewindow.delivery.lockers import limits
 from onewindow.delivery.lockers.drivers import DriverError, driver_for
 from onewindow.delivery.models import Compartment, Delivery, Locker, LockerDeposit
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 CODE_TRIES = 20
 

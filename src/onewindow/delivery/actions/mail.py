@@ -28,7 +28,7 @@ from onewindow.delivery.constants import (
     TrackingCode,
 )
 from onewindow.delivery.models import Delivery, MailAddress, Shipment, TrackingEvent
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 logger = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ from onewindow.delivery.errors import (
     tolerated_outstanding,
 )
 from onewindow.delivery.models import Delivery, Visit, WindowPickup
-from onewindow.delivery.notify import tell_applicant, tell_applicant_in_batch
+from onewindow.notifications.notify import tell_applicant, tell_applicant_in_batch
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from onewindow.cases.actions.common import record
 from onewindow.cases.constants import CaseState, MaterialStatus
 from onewindow.catalog.constants import DeliveryMethod
 from onewindow.delivery.constants import DeliveryState
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.notify import tell_applicant
 
 DELIVERED_ELECTRONICALLY = "电子证照"
 

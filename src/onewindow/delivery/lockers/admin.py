@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.cases.admin import ReadOnlyMixin
+from onewindow.core.admin import ReadOnlyMixin
 from onewindow.delivery.constants import CompartmentState
 from onewindow.delivery.models import Compartment, Locker, LockerDeposit, WindowPickup
 

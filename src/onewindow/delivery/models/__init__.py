@@ -2,7 +2,6 @@ from onewindow.delivery.models.certificates import Certificate
 from onewindow.delivery.models.deliveries import Delivery, Visit
 from onewindow.delivery.models.lockers import Compartment, Locker, LockerDeposit
 from onewindow.delivery.models.mail import MailAddress, RefusedWebhookCall, Shipment, TrackingEvent
-from onewindow.delivery.models.messages import OutboundMessage
 from onewindow.delivery.models.pickup import WindowPickup
 
 __all__ = [
@@ -12,7 +11,6 @@ __all__ = [
     "Locker",
     "LockerDeposit",
     "MailAddress",
-    "OutboundMessage",
     "RefusedWebhookCall",
     "Shipment",
     "TrackingEvent",

@@ -20,8 +20,15 @@ from onewindow.delivery.actions import (
     do_resend_pickup_code,
     do_transfer_result,
 )
+from onewindow.delivery.actions.choice import do_choose_delivery
 from onewindow.delivery.constants import CompartmentState
-from onewindow.delivery.forms import DepositForm, HandOverForm, TransferForm, place_errors
+from onewindow.delivery.forms import (
+    DeliveryForm,
+    DepositForm,
+    HandOverForm,
+    TransferForm,
+    place_errors,
+)
 from onewindow.delivery.panels import clerk_lockers
 
 FIX_FIELDS = gettext_lazy("请检查标出的内容")
@@ -166,7 +173,35 @@ def lockers(request):
     return render(request, "delivery/lockers.html", {"rows": rows})
 
 
+@clerk_required
+def choose_delivery(request, pk):
+    """The applicant's choice of delivery (and mail address), recorded by the clerk."""
+    case = _case(request, pk)
+    if request.method != "POST":
+        return redirect("cases:case", pk=case.pk)
+    form = DeliveryForm(request.POST)
+    error = _("请检查标出的内容")
+    status = 422
+    if form.is_valid():
+        try:
+            do_choose_delivery(
+                case,
+                method=form.cleaned_data["method"],
+                address=form.address(),
+                acting_user=request.user,
+                client_address=client_address(request),
+            )
+        except CaseActionError as action_error:
+            form.place(action_error)
+            error, status = action_error.message, action_error.status
+        else:
+            messages.success(request, _("已登记送达方式。"))
+            return redirect("cases:case", pk=case.pk)
+    return _render_case(request, case, error=error, status=status, delivery_form=form)
+
+
 urlpatterns = [
+    path("window/cases/<int:pk>/delivery/", choose_delivery, name="choose_delivery"),
     path("window/cases/<int:pk>/issue/", issue_result, name="issue_result"),
     path("window/cases/<int:pk>/hand-over/", hand_over, name="hand_over"),
     path("window/cases/<int:pk>/pickup-code/", resend_code, name="resend_code"),

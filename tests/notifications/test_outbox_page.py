@@ -4,11 +4,11 @@ nothing; only failed or held messages can be resent."""
 import pytest
 from django.urls import reverse
 
-from onewindow.cases.errors import CaseActionError
 from onewindow.core.models import AuditEntry
-from onewindow.delivery.actions import do_retry_message
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.actions import do_retry_message
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.errors import MessageActionError
+from onewindow.notifications.models import OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -27,25 +27,25 @@ def failed_sms(accepted_case):
 
 def test_the_page_lists_failed_messages_with_their_error(client, supervisor, failed_sms):
     client.force_login(supervisor)
-    page = client.get(reverse("delivery:outbox"))
+    page = client.get(reverse("notifications:outbox"))
     assert page.status_code == 200
     html = page.content.decode()
     assert f'data-message="{failed_sms.pk}"' in html
     assert "短信网关返回 HTTP 500" in html and "尝试 5 次" in html
-    assert reverse("delivery:outbox_retry", args=[failed_sms.pk]) in html
+    assert reverse("notifications:outbox_retry", args=[failed_sms.pk]) in html
     # The in-app rows are not outgoing messages: not listed.
     inbox = OutboundMessage.objects.get(case=failed_sms.case, channel=MessageChannel.IN_APP)
     assert (
         f'data-message="{inbox.pk}"'
-        not in client.get(reverse("delivery:outbox") + "?show=sent").content.decode()
+        not in client.get(reverse("notifications:outbox") + "?show=sent").content.decode()
     )
 
 
 @pytest.mark.parametrize("persona", ["clerk", "reviewer_market", "head_market"])
 def test_other_staff_get_403_and_cannot_retry(client, request, persona, failed_sms):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("delivery:outbox")).status_code == 403
-    response = client.post(reverse("delivery:outbox_retry", args=[failed_sms.pk]))
+    assert client.get(reverse("notifications:outbox")).status_code == 403
+    response = client.post(reverse("notifications:outbox_retry", args=[failed_sms.pk]))
     assert response.status_code == 403
     failed_sms.refresh_from_db()
     assert (failed_sms.state, failed_sms.attempts) == (MessageState.FAILED, 5)
@@ -53,18 +53,18 @@ def test_other_staff_get_403_and_cannot_retry(client, request, persona, failed_s
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, failed_sms):
-    response = client.get(reverse("delivery:outbox"))
+    response = client.get(reverse("notifications:outbox"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_a_sent_message_cannot_be_resent(client, supervisor, failed_sms):
     OutboundMessage.objects.filter(pk=failed_sms.pk).update(state=MessageState.SENT)
-    with pytest.raises(CaseActionError) as caught:
+    with pytest.raises(MessageActionError) as caught:
         do_retry_message(failed_sms, acting_user=supervisor)
     assert (caught.value.status, caught.value.code) == (409, "wrong_state")
     assert caught.value.message == ("当前状态“已发送”下不能重发")
     client.force_login(supervisor)
-    response = client.post(reverse("delivery:outbox_retry", args=[failed_sms.pk]), follow=True)
+    response = client.post(reverse("notifications:outbox_retry", args=[failed_sms.pk]), follow=True)
     assert "当前状态“已发送”下不能重发" in response.content.decode()
     failed_sms.refresh_from_db()
     assert (failed_sms.state, failed_sms.attempts) == (MessageState.SENT, 5)
@@ -73,7 +73,7 @@ def test_a_sent_message_cannot_be_resent(client, supervisor, failed_sms):
 
 def test_an_unknown_message_is_404(client, supervisor):
     client.force_login(supervisor)
-    assert client.post(reverse("delivery:outbox_retry", args=[999999])).status_code == 404
+    assert client.post(reverse("notifications:outbox_retry", args=[999999])).status_code == 404
 
 
 def test_a_retry_from_the_page_queues_the_message_again(
@@ -81,7 +81,7 @@ def test_a_retry_from_the_page_queues_the_message_again(
 ):
     client.force_login(supervisor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("delivery:outbox_retry", args=[failed_sms.pk]))
+        response = client.post(reverse("notifications:outbox_retry", args=[failed_sms.pk]))
     assert response.status_code == 302 and response["Location"].endswith("?show=failed")
     failed_sms.refresh_from_db()
     assert (failed_sms.state, failed_sms.attempts) == (MessageState.SENT, 1)
@@ -93,19 +93,19 @@ def test_the_page_opens_on_the_first_tab_that_has_messages(client, supervisor, a
     OutboundMessage.objects.filter(channel=MessageChannel.SMS).update(state=MessageState.SENT)
     client.force_login(supervisor)
 
-    response = client.get(reverse("delivery:outbox"))
+    response = client.get(reverse("notifications:outbox"))
 
     assert response.context["view"] == "sent"
     sms = OutboundMessage.objects.get(case=accepted_case, channel=MessageChannel.SMS)
     assert f'data-message="{sms.pk}"' in response.content.decode()
     # A tab asked for stays the one shown, even when empty.
-    assert client.get(reverse("delivery:outbox") + "?show=failed").context["view"] == "failed"
+    assert client.get(reverse("notifications:outbox") + "?show=failed").context["view"] == "failed"
 
 
 def test_failed_messages_come_first(client, supervisor, failed_sms):
     client.force_login(supervisor)
 
-    assert client.get(reverse("delivery:outbox")).context["view"] == "failed"
+    assert client.get(reverse("notifications:outbox")).context["view"] == "failed"
 
 
 def test_the_outbox_is_searched_by_case_number_and_phone(
@@ -122,7 +122,7 @@ def test_the_outbox_is_searched_by_case_number_and_phone(
     client.force_login(supervisor)
 
     def listed(q):
-        response = client.get(reverse("delivery:outbox"), {"q": q})
+        response = client.get(reverse("notifications:outbox"), {"q": q})
         html = response.content.decode()
         return {pk for pk in (mine.pk, theirs.pk) if f'data-message="{pk}"' in html}
 
@@ -132,5 +132,5 @@ def test_the_outbox_is_searched_by_case_number_and_phone(
     assert listed(mine.address) == {mine.pk}
     assert listed("44130399999999999999") == set()
     assert listed("") == {mine.pk, theirs.pk}
-    tabs = client.get(reverse("delivery:outbox"), {"q": accepted_case.number}).content.decode()
+    tabs = client.get(reverse("notifications:outbox"), {"q": accepted_case.number}).content.decode()
     assert f"q={accepted_case.number}" in tabs  # the tabs keep the search

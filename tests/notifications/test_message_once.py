@@ -3,12 +3,11 @@ and address, and a send task run twice (or by two workers) sends once."""
 
 import pytest
 
-from onewindow.cases.models import Notification
-from onewindow.delivery.actions import do_send_message
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
-from onewindow.delivery.notify import tell_applicant, tell_staff
-from onewindow.delivery.tasks import send_message
+from onewindow.notifications.actions import do_send_message
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import Notification, OutboundMessage
+from onewindow.notifications.notify import tell_applicant, tell_staff
+from onewindow.notifications.tasks import send_message
 
 pytestmark = pytest.mark.django_db
 

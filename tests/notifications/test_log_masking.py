@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from onewindow.core.logmask import MaskIdentities, mask_identities
-from onewindow.delivery.actions import do_send_message
-from onewindow.delivery.constants import MessageChannel
-from onewindow.delivery.notify import tell_applicant
+from onewindow.notifications.actions import do_send_message
+from onewindow.notifications.constants import MessageChannel
+from onewindow.notifications.notify import tell_applicant
 from tests.cases.conftest import CITIZEN_ID, ENTERPRISE_CODE
 
 
@@ -24,7 +24,7 @@ def test_the_sender_logs_only_masked_phone_numbers(accepted_case, sms_gateway, c
     sms_gateway.status = 500
     do_send_message(sms.pk)  # a failure logs the error too
     sms_gateway.status = 200
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     OutboundMessage.objects.filter(pk=sms.pk).update(state="pending")
     do_send_message(sms.pk)

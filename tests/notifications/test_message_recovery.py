@@ -10,11 +10,11 @@ import time_machine
 from django.utils import timezone
 
 from onewindow.cases.models import Case
-from onewindow.delivery.actions import do_send_message, do_sweep_outbox
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
-from onewindow.delivery.notify import tell_applicant
-from tests.delivery.messages.conftest import queued_sends
+from onewindow.notifications.actions import do_send_message, do_sweep_outbox
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
+from onewindow.notifications.notify import tell_applicant
+from tests.notifications.conftest import queued_sends
 
 pytestmark = pytest.mark.django_db
 

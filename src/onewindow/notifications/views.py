@@ -7,18 +7,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases.errors import CaseActionError
-from onewindow.cases.views.common import client_ip, failed, page_context
+from onewindow.core.api_errors import ApiError
 from onewindow.core.identity import compact_phone
-from onewindow.delivery.actions import do_retry_message
-from onewindow.delivery.actions.messages import may_see_messages
-from onewindow.delivery.channels import masked_address
-from onewindow.delivery.constants import RETRYABLE_STATES, MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
+from onewindow.core.ratelimit import client_address
+from onewindow.notifications.actions import do_retry_message, may_see_messages
+from onewindow.notifications.channels import masked_address
+from onewindow.notifications.constants import RETRYABLE_STATES, MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
+from onewindow.notifications.queries import unread_notifications
 
 PAGE_SIZE = 50
 # The lists of the page: which states each shows. Staff in-app rows are not listed (they are
@@ -30,6 +30,11 @@ VIEWS = {
     "sent": (MessageState.SENT,),
 }
 SENT_CHANNELS = (MessageChannel.SMS, MessageChannel.EMAIL)
+
+
+def _client_ip(request):
+    address = client_address(request)
+    return None if address == "unknown" else address
 
 
 def require_message_staff(user):
@@ -80,14 +85,14 @@ def outbox(request):
     for message in page.object_list:
         message.shown_address = masked_address(message)
         message.retryable = message.state in RETRYABLE_STATES
-    context = page_context(
-        request,
-        page=page,
-        view=view,
-        q=q,
-        tabs=tabs,
-    )
-    return render(request, "delivery/staff/outbox.html", context)
+    context = {
+        "page": page,
+        "view": view,
+        "q": q,
+        "tabs": tabs,
+        "unread_count": unread_notifications(request.user).count(),
+    }
+    return render(request, "notifications/outbox.html", context)
 
 
 @login_required
@@ -96,17 +101,13 @@ def retry(request, pk):
     require_message_staff(request.user)
     message = get_object_or_404(OutboundMessage, pk=pk)
     view = request.POST.get("show", "failed")
-    back = f"{reverse('delivery:outbox')}?show={view if view in VIEWS else 'failed'}"
+    back = f"{reverse('notifications:outbox')}?show={view if view in VIEWS else 'failed'}"
     try:
-        do_retry_message(message, acting_user=request.user, client_address=client_ip(request))
-    except CaseActionError as exc:
-        messages.error(request, failed(exc)[0])
+        do_retry_message(message, acting_user=request.user, client_address=_client_ip(request))
+    except ApiError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
         return redirect(back)
     messages.success(request, _("已重新排队发送"))
     return redirect(back)
-
-
-urlpatterns = [
-    path("messages/", outbox, name="outbox"),
-    path("messages/<int:pk>/retry/", retry, name="outbox_retry"),
-]

@@ -15,9 +15,8 @@ from onewindow.cases.actions import (
 )
 from onewindow.cases.actions.common import announce_case_colour
 from onewindow.cases.constants import Colour
-from onewindow.cases.models import Notification
-from onewindow.delivery.constants import MessageChannel
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.constants import MessageChannel
+from onewindow.notifications.models import Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 

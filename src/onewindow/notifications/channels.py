@@ -16,7 +16,7 @@ from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
 from onewindow.core.identity import mask_phone
-from onewindow.delivery.constants import MessageChannel, MessageState
+from onewindow.notifications.constants import MessageChannel, MessageState
 
 logger = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from onewindow.cases.actions import ApplicantInput, do_accept_case
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
 from tests.cases.conftest import CITIZEN_ID
 
 pytestmark = pytest.mark.django_db
@@ -74,14 +74,14 @@ def test_without_a_gateway_the_sms_is_kept_for_staff_to_read(
     assert settings.ONEWINDOW_SMS_GATEWAY_URL == ""
     sms = OutboundMessage.objects.get(case=accepted_case, channel=MessageChannel.SMS)
     assert sms.state == MessageState.PENDING  # the test's transaction has not committed
-    from onewindow.delivery.actions import do_send_message
+    from onewindow.notifications.actions import do_send_message
 
     assert do_send_message(sms.pk) == "held"
     sms.refresh_from_db()
     assert (sms.state, sms.sent_at, sms.attempts) == (MessageState.HELD, None, 1)
 
     client.force_login(supervisor)
-    page = client.get(reverse("delivery:outbox") + "?show=held")
+    page = client.get(reverse("notifications:outbox") + "?show=held")
     assert page.status_code == 200
     html = page.content.decode()
     assert accepted_case.number in html and "138****8000" in html

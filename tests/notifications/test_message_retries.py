@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onewindow.core.models import AuditEntry
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.models import OutboundMessage
-from onewindow.delivery.notify import tell_applicant
-from tests.delivery.messages.conftest import queued_sends, run_worker
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.models import OutboundMessage
+from onewindow.notifications.notify import tell_applicant
+from tests.notifications.conftest import queued_sends, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,13 +93,13 @@ def test_a_message_that_keeps_failing_is_shown_to_staff_and_retried_from_there(
     assert len(sms_gateway.requests) == 3
 
     client.force_login(supervisor)
-    page = client.get(reverse("delivery:outbox"))
+    page = client.get(reverse("notifications:outbox"))
     html = page.content.decode()
     assert page.status_code == 200
     assert "短信网关返回 HTTP 502" in html and "EM1CN" in html and "重新发送" in html
 
     sms_gateway.status = 200
-    response = client.post(reverse("delivery:outbox_retry", args=[sms.pk]))
+    response = client.post(reverse("notifications:outbox_retry", args=[sms.pk]))
     assert response.status_code == 302
     sms.refresh_from_db()
     assert (sms.state, sms.attempts) == (MessageState.PENDING, 0)
@@ -129,7 +129,7 @@ def test_an_unreachable_gateway_is_a_failure_with_its_reason(accepted_case, sett
 def test_the_sweeper_enqueues_messages_whose_task_was_lost(accepted_case, sms_gateway, retries):
     from django_tasks_db.models import DBTaskResult
 
-    from onewindow.delivery.actions import do_sweep_outbox
+    from onewindow.notifications.actions import do_sweep_outbox
 
     sms = tell_shipped(accepted_case)
     DBTaskResult.objects.all().delete()  # the task is lost
@@ -143,7 +143,7 @@ def test_the_sweeper_enqueues_messages_whose_task_was_lost(accepted_case, sms_ga
 
 
 def test_two_workers_on_the_same_queue_send_once(accepted_case, sms_gateway, retries):
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     sms = tell_shipped(accepted_case)
     send_message.enqueue(sms.pk)  # a duplicate task, as a sweep racing the first would make

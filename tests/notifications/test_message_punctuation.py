@@ -6,8 +6,13 @@ import re
 import pytest
 from django.utils import translation
 
-from onewindow.delivery.texts import APPLICANT_TEMPLATES, STAFF_TEMPLATES, applicant_texts, render
-from tests.delivery.messages.test_message_templates import APPLICANT_VALUES
+from onewindow.notifications.texts import (
+    APPLICANT_TEMPLATES,
+    STAFF_TEMPLATES,
+    applicant_texts,
+    render,
+)
+from tests.notifications.test_message_templates import APPLICANT_VALUES
 
 # Two punctuation marks in a row where one was meant: 。。 ，。 ：。 .. ,. and the like. (）。 and
 # ”。 are fine: a bracket or a quote closes before the full stop.)

@@ -1,12 +1,12 @@
-"""The texts of messages: Django templates in delivery/templates/delivery/messages/.
+"""The texts of messages: Django templates in notifications/templates/notifications/messages/.
 
     <name>.sms.txt       the short text: the SMS, the applicant's in-app message, the e-mail's body
     <name>.subject.txt   the e-mail's subject
     email.txt            the e-mail around the short text
     <name>.staff.txt     a staff notification (cases.Notification)
 
-Rendered without HTML escaping (they are plain text), in Chinese unless a language is asked for:
-the wording is gettext's, so an English text is one translation away.
+Rendered without HTML escaping (they are plain text), in the language asked for (the recipient's:
+the case's applicant_language, a staff member's User.language), else the site's (zh-hans).
 """
 
 from django.conf import settings
@@ -69,7 +69,7 @@ _ENGINE = Engine(
 
 def render(name, values, *, language=None):
     """The text of template `name` (e.g. "accepted.sms.txt") with `values`, stripped."""
-    template = _ENGINE.get_template(f"delivery/messages/{name}")
+    template = _ENGINE.get_template(f"notifications/messages/{name}")
     values = {key: fragment(value) if key in FRAGMENTS else value for key, value in values.items()}
     language = language or settings.LANGUAGE_CODE
     if translation.get_language() == language:  # the usual case: no switching back and forth
@@ -87,12 +87,12 @@ def require_context(templates, template, values):
         raise ValueError(f"message template {template!r} needs {', '.join(missing)}")
 
 
-def applicant_texts(template, values, *, email=True):
-    """(short text, e-mail subject, e-mail body) of an applicant template; without `email` the
-    e-mail's are empty (not rendered)."""
-    text = render(f"{template}.sms.txt", values)
+def applicant_texts(template, values, *, email=True, language=None):
+    """(short text, e-mail subject, e-mail body) of an applicant template in `language` (the
+    site's by default); without `email` the e-mail's are empty (not rendered)."""
+    text = render(f"{template}.sms.txt", values, language=language)
     if not email:
         return text, "", ""
-    subject = render(f"{template}.subject.txt", values)
-    body = render("email.txt", {**values, "text": text})
+    subject = render(f"{template}.subject.txt", values, language=language)
+    body = render("email.txt", {**values, "text": text}, language=language)
     return text, subject, body

@@ -1,6 +1,6 @@
 """Sending outbox messages: claim, send, retry with backoff, give up; staff retry; the sweeper.
 
-A message is sent by the task `delivery.tasks.send_message` (one per message). The task claims
+A message is sent by the task `notifications.tasks.send_message` (one per message). The task claims
 the message with a conditional UPDATE (pending → sending): of two workers given the same message
 (a repeated task, a sweep racing a retry), one wins and the other does nothing. The send itself
 runs outside any transaction: a slow gateway holds no lock. The claim lasts
@@ -18,13 +18,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onewindow.cases.errors import CaseActionError, forbidden, not_found
-from onewindow.cases.permissions import is_supervisor
+from onewindow.accounts.constants import Role
 from onewindow.core import audit
-from onewindow.delivery.channels import SENDERS, SendFailed, masked_address
-from onewindow.delivery.constants import RETRYABLE_STATES, MessageState
-from onewindow.delivery.models import OutboundMessage
-from onewindow.delivery.notify import enqueue_sends
+from onewindow.notifications.channels import SENDERS, SendFailed, masked_address
+from onewindow.notifications.constants import RETRYABLE_STATES, MessageState
+from onewindow.notifications.errors import MessageActionError, forbidden, not_found
+from onewindow.notifications.models import OutboundMessage
+from onewindow.notifications.notify import enqueue_sends
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def _attempt_failed(message, error):
 
 
 def _enqueue_retry(message_id, run_after):
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     if not send_message.get_backend().supports_defer:
         # E.g. the immediate backend of some tests: the sweeper enqueues it when it is due.
@@ -148,7 +148,7 @@ def _enqueue_retry(message_id, run_after):
 
 def may_see_messages(user):
     """Supervisors (and superusers) see the outbox: failed and held messages and their texts."""
-    return is_supervisor(user)
+    return user.has_role(Role.SUPERVISOR)
 
 
 @transaction.atomic
@@ -161,7 +161,7 @@ def do_retry_message(message, *, acting_user, client_address=None):
     if message is None:
         raise not_found(_("消息不存在"))
     if message.state not in RETRYABLE_STATES:
-        raise CaseActionError(
+        raise MessageActionError(
             "wrong_state",
             _("当前状态“%(state)s”下不能重发") % {"state": message.get_state_display()},
         )

@@ -6,27 +6,28 @@
 tell_applicant writes one OutboundMessage per channel the applicant can be reached on: the in-app
 message shown on the public progress page (written as sent), an SMS to the case's phone and an
 e-mail when the case has an address. Each SMS and e-mail gets its own background task
-(delivery/tasks.py), enqueued on commit (enqueue_sends), which claims, sends and retries it. The unique (event key, channel, address)
+(notifications/tasks.py), enqueued on commit (enqueue_sends), which claims, sends and retries it. The unique (event key, channel, address)
 makes the same event never send twice, whoever calls twice.
 
-tell_staff writes a cases.Notification to a person or a department, guarded by an in-app outbox
+tell_staff writes a Notification to a person or a department, guarded by an in-app outbox
 row with the same uniqueness.
 
 The acceptance is a SQL batch (core.batch): tell_applicant_in_batch writes its messages from it.
-Templates and their context keys: delivery/texts.py; docs/notifications.md.
+Templates and their context keys: notifications/texts.py; docs/notifications.md.
 """
 
 import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from onewindow.core.batch import Sql
 from onewindow.core.logmask import MOBILE
-from onewindow.delivery.constants import MessageChannel, MessageState
-from onewindow.delivery.texts import (
+from onewindow.notifications.constants import MessageChannel, MessageState
+from onewindow.notifications.kinds import kind_text
+from onewindow.notifications.texts import (
     APPLICANT_TEMPLATES,
     STAFF_TEMPLATES,
     applicant_texts,
@@ -59,14 +60,18 @@ def _applicant_values(case, template, context, *, number=None):
 def _applicant_rows(case, template, values):
     """(channel, address, subject, body, state) of each message of one event to the applicant."""
     email = getattr(case, "applicant_email", "")
-    text, subject, email_body = applicant_texts(template, values, email=bool(email))
+    # In the applicant's language (chosen at intake), whoever's request causes the message.
+    language = getattr(case, "applicant_language", "") or settings.LANGUAGE_CODE
+    text, subject, email_body = applicant_texts(
+        template, values, email=bool(email), language=language
+    )
     inbox_text = text
     private = {key: mask for key, mask in PRIVATE_VALUES.items() if values.get(key)}
     if private:
         # The progress page opens with the number and 4 characters of the phone or ID: it says
         # that a pickup code or a department's reason was sent, not what it is; only the phone
         # (and the mailbox) get that.
-        inbox_text = render(f"{template}.sms.txt", {**values, **private})
+        inbox_text = render(f"{template}.sms.txt", {**values, **private}, language=language)
     rows = [(MessageChannel.IN_APP, APPLICANT_INBOX, "", inbox_text, MessageState.SENT)]
     if MOBILE.fullmatch(case.applicant_phone or ""):
         # A landline (0752-…) takes no SMS: such an applicant is told in-app and by e-mail.
@@ -79,7 +84,7 @@ def _applicant_rows(case, template, values):
 def tell_applicant(case, template, *, event_key, context=None):
     """Queue the message `template` about `case` to its applicant; returns the messages written
     (none when this event was already told)."""
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     values = _applicant_values(case, template, context)
     now = timezone.now()
@@ -114,7 +119,7 @@ def tell_applicant_in_batch(batch, case, template, *, event_key, context=None):
     send tasks too (INSERT … SELECT by the message's unique key): they commit with the messages,
     at no commit of their own. Call the returned function with the batch's results after it ran:
     it enqueues (on commit) what the batch could not."""
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     values = _applicant_values(case, template, context, number=NUMBER_MARK)
     now = timezone.now()
@@ -161,7 +166,7 @@ def _database_queue(using):
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     backend = send_message.get_backend()
     if isinstance(backend, DatabaseBackend) and router.db_for_write(DBTaskResult) == using:
@@ -175,7 +180,7 @@ def _enqueue_in_batch(batch, backend, row, now):
 
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     json_object = batch.json_object
     json_array = "jsonb_build_array" if batch.postgresql else "json_array"
@@ -202,10 +207,9 @@ def _enqueue_in_batch(batch, backend, row, now):
 
 
 def tell_staff(template, *, event_key, case=None, department_id=None, recipient=None, context=None):
-    """An in-app notice (cases.Notification) to `recipient` or to everyone in the department;
+    """An in-app notice (Notification) to `recipient` or to everyone in the department;
     returns it, or None when this event was already told to them."""
-    from onewindow.cases.actions.common import notify
-    from onewindow.delivery.models import OutboundMessage
+    from onewindow.notifications.models import OutboundMessage
 
     if (recipient is None) == (department_id is None):
         raise ValueError("tell_staff needs a recipient or a department, not both")
@@ -216,7 +220,6 @@ def tell_staff(template, *, event_key, case=None, department_id=None, recipient=
         **(context or {}),
     }
     require_context(STAFF_TEMPLATES, template, values)
-    text = render(f"{template}.staff.txt", values)
     address = f"user:{recipient.pk}" if recipient is not None else f"department:{department_id}"
     try:
         with transaction.atomic():
@@ -227,14 +230,74 @@ def tell_staff(template, *, event_key, case=None, department_id=None, recipient=
                 address=address,
                 recipient=recipient,
                 case=case,
-                body=text,
+                body=render(f"{template}.staff.txt", values),
                 state=MessageState.SENT,
                 sent_at=timezone.now(),
             )
     except IntegrityError:
         return None
     return notify(
-        kind=template, text=text, case=case, department_id=department_id, recipient=recipient
+        kind=template,
+        render=lambda: render(f"{template}.staff.txt", values, language=translation.get_language()),
+        case=case,
+        department_id=department_id,
+        recipient=recipient,
+    )
+
+
+def notify(
+    *,
+    kind,
+    params=None,
+    render=None,
+    case=None,
+    department=None,
+    department_id=None,
+    recipient=None,
+    recipient_id=None,
+):
+    """An in-app notice to a person, or to everyone in a department (by object or id), written
+    in its readers' language: a person's own (accounts.User.language), a department's in every
+    language of the site (settings.LANGUAGES; each member reads theirs, Notification.text_in).
+
+    The text is the kind's (kinds.py) with `params`, or what `render()` returns; either is
+    rendered under translation.override, so the sender's request language plays no part."""
+    from onewindow.accounts.models import User
+    from onewindow.notifications.models import Notification
+
+    if department is not None:
+        department_id = department.pk
+    if recipient is not None:
+        recipient_id = recipient.pk
+    if recipient_id is not None and department_id is not None:
+        raise ValueError("a notice goes to a recipient or a department, not both")
+    if render is None:
+        values = params or {}
+
+        def render():
+            return kind_text(kind, values)
+
+    if recipient_id is not None:
+        language = (
+            recipient.language
+            if recipient is not None
+            else User.objects.filter(pk=recipient_id).values_list("language", flat=True).first()
+        )
+        languages = [language or settings.LANGUAGE_CODE]
+    else:
+        others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        languages = [settings.LANGUAGE_CODE, *others]
+    texts = {}
+    for language in languages:
+        with translation.override(language):
+            texts[language] = str(render())
+    return Notification.objects.create(
+        kind=kind,
+        text=texts[languages[0]],
+        texts=texts,
+        case=case,
+        department_id=department_id,
+        recipient_id=recipient_id,
     )
 
 
@@ -243,10 +306,10 @@ def enqueue_sends(message_ids):
     task rows are written now, in the caller's transaction: a worker sees them when it commits,
     and a rolled-back action leaves neither message nor task. Any other backend is called on
     commit. Should enqueuing on commit fail, the messages stay pending and the sweeper
-    (delivery/tasks.py) enqueues them later."""
+    (notifications/tasks.py) enqueues them later."""
     if not message_ids:
         return
-    from onewindow.delivery.tasks import send_message
+    from onewindow.notifications.tasks import send_message
 
     ids = list(message_ids)
     if _database_queue("default") is not None:

@@ -5,7 +5,7 @@ import pytest
 
 from onewindow.cases.models import Case
 from onewindow.core.models import AuditEntry
-from onewindow.delivery.models import OutboundMessage
+from onewindow.notifications.models import OutboundMessage
 from tests.cases.conftest import intake_payload
 from tests.cases.test_window_pages import WINDOW, intake_data
 from tests.openapi import ApiClient
@@ -64,9 +64,9 @@ def test_the_window_form_shows_an_invalid_email_next_to_the_field(client, clerk,
 def test_a_mail_server_that_does_not_answer_is_a_failed_attempt_with_its_reason(
     accepted_case, settings
 ):
-    from onewindow.delivery.actions import do_send_message
-    from onewindow.delivery.constants import MessageChannel, MessageState
-    from onewindow.delivery.notify import tell_applicant
+    from onewindow.notifications.actions import do_send_message
+    from onewindow.notifications.constants import MessageChannel, MessageState
+    from onewindow.notifications.notify import tell_applicant
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens: refused

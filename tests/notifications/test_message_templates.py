@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from onewindow.delivery.texts import (
+from onewindow.notifications.texts import (
     APPLICANT_TEMPLATES,
     STAFF_TEMPLATES,
     applicant_texts,
