@@ -35,6 +35,7 @@ ONEWINDOW = Path(sys.executable).parent / "onewindow"
 CLOCK = "2026-12-05T10:00:00+08:00"
 VIEWPORTS = {"desk": (1366, 768), "phone": (390, 844)}
 PASSWORD = "onewindow-demo"
+PORT = 18765
 
 # (name, user or None, path). The pks are the demo's (onewindow demo on an empty database):
 # case 3 is the joint fire acceptance, 8 the issued food licence waiting in the locker,
@@ -101,9 +102,16 @@ def _pristine():
 
 
 def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A fixed port when it is free: the notices' QR codes encode the served address, so a port
+    that changes between two sets would show as a difference on every notice."""
+    for port in (PORT, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise SystemExit("no free port")
 
 
 def _serve(db):
