@@ -75,7 +75,8 @@ class OneWindowAPI(NinjaAPI):
 api = OneWindowAPI(
     title="OneWindow API",
     version="1",
-    description="一门通办政务服务平台接口 / OneWindow government services API",
+    # In Chinese only, like every description of this schema (docs/api.md explains why).
+    description="一门通办政务服务平台接口。",
     urls_namespace="api",
     renderer=UTF8JSONRenderer(),
 )

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from onewindow.core.constants import DayKind, ScheduleSource
 from onewindow.core.models import AuditEntry, CalendarDay, CalendarYear, WorkerHeartbeat
@@ -123,3 +125,31 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-tasks-db's admin labels two computed columns with plain English strings (no gettext) and
+# its task-name column with the property's name: the same admin, with labels we translate.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = ["id", "task_label", *DBTaskResultAdmin.list_display[2:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [{"formatted_traceback": "traceback_shown"}.get(f, f) for f in fields] + [
+            "task_label"
+        ]
+
+    @admin.display(description=_("任务"))
+    def task_label(self, obj):
+        return obj.task_name
+
+    @admin.display(description=_("错误堆栈"))
+    def traceback_shown(self, obj):
+        return self.formatted_traceback(obj)
+
+    @admin.display(description=_("最早执行时间"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
