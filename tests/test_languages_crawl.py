@@ -1,0 +1,263 @@
+"""One language per reader, page by page: a crawler signs in as each persona of the demo, follows
+the links of the staff pages, and opens every admin changelist and add page, in Chinese and in
+English.
+
+- English pages hold no Chinese outside data: every text value stored in the database (names,
+  items, departments, materials, messages…) is taken out of the page first, so what is left is the
+  templates' and the code's text.
+- Chinese pages hold none of the English words an untranslated label would show (Add, Save,
+  Search, app names…), looked for in the text a person reads (not in scripts, URLs or classes).
+"""
+
+import re
+from html import unescape
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import models
+from django.utils import translation
+
+from onewindow.accounts.models import User
+from onewindow.cases.models import Case
+from onewindow.catalog.models import ServiceItem
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+PAGES_PER_PERSONA = 12
+CHANGE_PAGES = (User, ServiceItem, Case)
+# Each persona of the demo and the page it starts from (the anonymous visitor: the home page).
+PERSONAS = [
+    ("clerk", "/workspace/"),
+    ("reviewer_market", "/workspace/"),
+    ("head_market", "/workspace/"),
+    ("supervisor", "/workspace/"),
+    ("", "/"),
+]
+# Links a crawler must not follow: other languages, files, the API, the admin (crawled on its own).
+SKIPPED = re.compile(r"^/(api|admin|i18n|static|media|accounts/logout|verify)/|\.(pdf|png|svg)$")
+
+# Words that betray an untranslated label in the Chinese interface: Django's admin (Add, Change,
+# Delete, Save, Search, Filter, Home, History, View site, Log out), our own buttons and headings,
+# and the apps' English names. Each is matched as a whole word, case-sensitive, in visible text.
+UNTRANSLATED = [
+    "Add",
+    "Change",
+    "Delete",
+    "Save",
+    "Search",
+    "Filter",
+    "Home",
+    "History",
+    "View site",
+    "Log out",
+    "Sign in",
+    "Select",
+    "Action",
+    "Go",
+    "All",
+    "Yes",
+    "No",
+    "Unknown",
+    "Today",
+    "Next",
+    "Previous",
+    "Back",
+    "Cancel",
+    "Submit",
+    "Details",
+    "Status",
+    "Name",
+    "Date",
+    "Axes",
+    "Access attempts",
+    "Access logs",
+    "Access failures",
+    "Tasks Database Backend",
+    "Task Results",
+    "Authentication and Authorization",
+    "Groups",
+    "Users",
+    "Accounts",
+    "Catalog",
+    "Cases",
+    "Delivery",
+    "Core",
+    "Workspace",
+    "Kiosk",
+]
+UNTRANSLATED_WORD = re.compile(
+    r"(?<![\w-])(" + "|".join(map(re.escape, UNTRANSLATED)) + r")(?![\w-])"
+)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_default_language():
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def demo(db, settings):
+    call_command("demo", stdout=_Null())
+    return _stored_text()
+
+
+class _Null:
+    def write(self, *args):
+        pass
+
+    def flush(self):
+        pass
+
+
+def _stored_text():
+    """Every text stored in the database: the data a page may show in any language."""
+    values = set()
+    for model in apps.get_models():
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        if not fields:
+            continue
+        for row in model._default_manager.values_list(*fields):
+            for value in row:
+                _collect(value, values)
+    values.add(settings.ONEWINDOW_REGION_NAME)
+    return {v for v in values if CJK.search(v)}
+
+
+def _collect(value, into):
+    if isinstance(value, str):
+        into.add(value)
+        into.update(line.strip() for line in value.splitlines())
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect(item, into)
+    elif isinstance(value, list):
+        for item in value:
+            _collect(item, into)
+
+
+def _visible_text(html):
+    """What a person reads: the text between tags, and the titles, placeholders and labels."""
+    html = re.sub(r"(?is)<(script|style|svg)\b.*?</\1>", " ", html)
+    shown = re.findall(r'(?i)\b(?:title|placeholder|aria-label|alt)="([^"]*)"', html)
+    html = re.sub(r"(?s)<[^>]*>", " ", html)
+    return unescape(" ".join([html, *shown]))
+
+
+def _without_data(text, data):
+    for value in sorted(data, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, " ")
+    return text
+
+
+def _chinese_left(html, data):
+    text = _without_data(_visible_text(html), data)
+    # The logo's 办 and the switch naming Chinese in Chinese (中) stay in every language.
+    text = re.sub(r"(?<![\u3400-\u9fff])[办中](?![\u3400-\u9fff])", " ", text)
+    return [text[max(0, m.start() - 30) : m.end() + 30].strip() for m in CJK.finditer(text)]
+
+
+def _english_left(html):
+    text = _visible_text(html)
+    return [
+        text[max(0, m.start() - 30) : m.end() + 30].strip()
+        for m in UNTRANSLATED_WORD.finditer(text)
+    ]
+
+
+def _links(html):
+    for href in re.findall(r'href="([^"#]+)"', html):
+        parts = urlsplit(unescape(href))
+        if not parts.netloc and parts.path.startswith("/") and not SKIPPED.search(parts.path):
+            yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _crawl(client, start, limit):
+    """Pages reached from `start` by following links, breadth first, at most `limit` of them."""
+    seen, queue, pages = {start}, [start], {}
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        response = client.get(url, **ZH)
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        html = response.content.decode()
+        pages[url] = html
+        # One page per route shape: /cases/12/ and /cases/13/ show the same labels.
+        for link in _links(html):
+            shape = re.sub(r"\d+", "0", link.split("?")[0])
+            if link not in seen and shape not in {
+                re.sub(r"\d+", "0", s.split("?")[0]) for s in seen
+            }:
+                seen.add(link)
+                queue.append(link)
+    return pages
+
+
+def _check(client, pages, data):
+    """Problems per URL: `pages` maps each URL to its Chinese HTML; the English is fetched here."""
+    problems = {}
+    for url, chinese in pages.items():
+        english = client.get(url, **EN).content.decode()
+        assert '<html lang="zh-hans"' in chinese and '<html lang="en"' in english, url
+        found = _english_left(chinese) + _chinese_left(english, data)
+        if found:
+            problems[url] = found[:6]
+    return problems
+
+
+def _admin_pages(client):
+    """The admin's index, every changelist and add page, and a change page of a few models."""
+    urls = ["/admin/"]
+    for model, model_admin in admin.site._registry.items():
+        meta = model._meta
+        urls.append(f"/admin/{meta.app_label}/{meta.model_name}/")
+        if model_admin.has_add_permission(_Request()):
+            urls.append(f"/admin/{meta.app_label}/{meta.model_name}/add/")
+    for model in CHANGE_PAGES:
+        row = model._default_manager.order_by("pk").first()
+        urls.append(f"/admin/{model._meta.app_label}/{model._meta.model_name}/{row.pk}/change/")
+    pages = {}
+    for url in urls:
+        response = client.get(url, **ZH)
+        assert response.status_code == 200, url
+        pages[url] = response.content.decode()
+    return pages
+
+
+class _Request:
+    """Enough of a request for has_add_permission: the demo's superuser."""
+
+    user = property(lambda self: User.objects.get(username="admin"))
+
+
+def test_every_page_reads_in_one_language_for_each_persona_and_the_admin(client, demo):
+    """One test, so that the demo is loaded once (a few seconds); the problems of all pages are
+    reported together."""
+    problems = {}
+    visited = 0
+    for persona, start in PERSONAS:
+        if persona:
+            client.force_login(User.objects.get(username=persona))
+        pages = _crawl(client, start, PAGES_PER_PERSONA)
+        assert len(pages) >= 3, (persona, list(pages))
+        visited += len(pages)
+        problems.update({f"{persona} {u}": p for u, p in _check(client, pages, demo).items()})
+        client.logout()
+
+    client.force_login(User.objects.get(username="admin"))
+    pages = _admin_pages(client)
+    visited += len(pages)
+    problems.update(_check(client, pages, demo))
+
+    assert visited > 80
+    assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
