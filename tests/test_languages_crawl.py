@@ -28,15 +28,18 @@ from onewindow.catalog.models import ServiceItem
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
-PAGES_PER_PERSONA = 12
+PAGES_PER_PERSONA = 15
 CHANGE_PAGES = (User, ServiceItem, Case)
-# Each persona of the demo and the page it starts from (the anonymous visitor: the home page).
+# The anonymous visitor from the home page, then each staff persona of the demo from their workspace.
+# Each persona's start pages are checked even when an earlier persona saw the same route; the
+# search results (a form, not a link): one page with results, one without.
+STAFF_STARTS = ["/workspace/", "/search/?q=44130", "/search/?q=zzzz"]
 PERSONAS = [
-    ("clerk", "/workspace/"),
-    ("reviewer_market", "/workspace/"),
-    ("head_market", "/workspace/"),
-    ("supervisor", "/workspace/"),
-    ("", "/"),
+    ("", ["/"]),
+    ("clerk", STAFF_STARTS),
+    ("reviewer_market", STAFF_STARTS),
+    ("head_market", STAFF_STARTS),
+    ("supervisor", STAFF_STARTS),
 ]
 # Links a crawler must not follow: other languages, files, the API, the admin (crawled on its own).
 SKIPPED = re.compile(r"^/(api|admin|i18n|static|media|accounts/logout|verify)/|\.(pdf|png|svg)$")
@@ -182,9 +185,18 @@ def _links(html):
             yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _crawl(client, start, limit):
-    """Pages reached from `start` by following links, breadth first, at most `limit` of them."""
-    seen, queue, pages = {start}, [start], {}
+def _shape(url):
+    """One page per route shape: /cases/12/ and /guide/441303-GA-001/ show the labels of
+    /cases/13/ and /guide/441303-JT-001/."""
+    path = url.split("?")[0]
+    return "/".join("0" if re.search(r"\d", part) else part for part in path.split("/"))
+
+
+def _crawl(client, starts, limit, shapes):
+    """Pages reached from `starts` by following links, breadth first, at most `limit` of them,
+    skipping the route shapes already seen (by this persona or an earlier one)."""
+    queue, pages = list(starts), {}
+    shapes.update(_shape(start) for start in starts)
     while queue and len(pages) < limit:
         url = queue.pop(0)
         response = client.get(url, **ZH)
@@ -192,13 +204,9 @@ def _crawl(client, start, limit):
             continue
         html = response.content.decode()
         pages[url] = html
-        # One page per route shape: /cases/12/ and /cases/13/ show the same labels.
         for link in _links(html):
-            shape = re.sub(r"\d+", "0", link.split("?")[0])
-            if link not in seen and shape not in {
-                re.sub(r"\d+", "0", s.split("?")[0]) for s in seen
-            }:
-                seen.add(link)
+            if _shape(link) not in shapes:
+                shapes.add(_shape(link))
                 queue.append(link)
     return pages
 
@@ -243,13 +251,13 @@ class _Request:
 def test_every_page_reads_in_one_language_for_each_persona_and_the_admin(client, demo):
     """One test, so that the demo is loaded once (a few seconds); the problems of all pages are
     reported together."""
-    problems = {}
+    problems, shapes = {}, set()
     visited = 0
-    for persona, start in PERSONAS:
+    for persona, starts in PERSONAS:
         if persona:
             client.force_login(User.objects.get(username=persona))
-        pages = _crawl(client, start, PAGES_PER_PERSONA)
-        assert len(pages) >= 3, (persona, list(pages))
+        pages = _crawl(client, starts, PAGES_PER_PERSONA, shapes)
+        assert len(pages) >= 4, (persona, list(pages))
         visited += len(pages)
         problems.update({f"{persona} {u}": p for u, p in _check(client, pages, demo).items()})
         client.logout()
@@ -259,5 +267,5 @@ def test_every_page_reads_in_one_language_for_each_persona_and_the_admin(client,
     visited += len(pages)
     problems.update(_check(client, pages, demo))
 
-    assert visited > 80
+    assert visited > 60
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
