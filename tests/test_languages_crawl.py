@@ -92,6 +92,7 @@ UNTRANSLATED = [
     "Core",
     "Workspace",
     "Kiosk",
+    "Can",
 ]
 UNTRANSLATED_WORD = re.compile(
     r"(?<![\w-])(" + "|".join(map(re.escape, UNTRANSLATED)) + r")(?![\w-])"
