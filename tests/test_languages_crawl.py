@@ -268,5 +268,9 @@ def test_every_page_reads_in_one_language_for_each_persona_and_the_admin(client,
     visited += len(pages)
     problems.update(_check(client, pages, demo))
 
+    # The audit log stores codes; the admin names them (object type, role, states).
+    audit = _visible_text(pages["/admin/core/auditentry/"])
+    assert "办件" in audit and "综合窗口受理人员" in audit and "已受理" in audit
+    assert not re.search(r"\b(cases\.case|clerk|submitted|accepted)\b", audit)
     assert visited > 60
     assert not problems, "\n".join(f"{url}: {found}" for url, found in problems.items())
