@@ -282,3 +282,21 @@ def test_the_admin_revokes_selected_tokens(admin_client, reviewer):
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.revoked_at is not None and second.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "wanted", "unwanted"),
+    [
+        ("en_US.UTF-8", "Create or revoke API tokens for integrations.", "令牌"),
+        ("zh_CN.UTF-8", "创建或吊销系统对接用的接口令牌。", "Create or revoke"),
+    ],
+)
+def test_the_help_reads_in_the_terminals_language(terminal, locale, wanted, unwanted):
+    from onewindow.accounts.management.commands.token import Command
+
+    terminal(locale)
+    parser = Command().create_parser("onewindow", "token")
+    create = parser._subparsers._group_actions[0].choices["create"]
+    text = parser.format_help() + create.format_help()
+
+    assert wanted in text and unwanted not in text

@@ -31,6 +31,13 @@ def terminal_language(environ=None):
 class OperatorCommand(BaseCommand):
     """A management command whose help, messages and errors are in the terminal's language."""
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse wants plain strings: `help` (lazy, at class level) is made one here, and
+        # add_arguments() runs inside, so that its gettext() calls read the terminal's language.
+        with translation.override(terminal_language()):
+            self.help = str(self.help)
+            return super().create_parser(prog_name, subcommand, **kwargs)
+
     def run_from_argv(self, argv):
         # The help and the usage errors are printed while parsing, before execute().
         with translation.override(terminal_language()):

@@ -19,11 +19,11 @@ class Command(OperatorCommand):
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True)
-        create = commands.add_parser("create", help=gettext_lazy("为一个工作人员账户创建令牌。"))
-        create.add_argument("username", help=gettext_lazy("令牌代表的账户。"))
-        create.add_argument("--name", required=True, help=gettext_lazy("令牌的用途。"))
-        revoke = commands.add_parser("revoke", help=gettext_lazy("按令牌的前 8 个字符吊销。"))
-        revoke.add_argument("prefix", help=gettext_lazy("令牌的前 8 个字符。"))
+        create = commands.add_parser("create", help=_("为一个工作人员账户创建令牌。"))
+        create.add_argument("username", help=_("令牌代表的账户。"))
+        create.add_argument("--name", required=True, help=_("令牌的用途。"))
+        revoke = commands.add_parser("revoke", help=_("按令牌的前 8 个字符吊销。"))
+        revoke.add_argument("prefix", help=_("令牌的前 8 个字符。"))
 
     def handle(self, *args, subcommand, **options):
         try:

@@ -14,14 +14,12 @@ class Command(OperatorCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        imp = sub.add_parser(
-            "import", help=gettext_lazy("导入事项目录文件；要么全部导入，要么都不导入。")
-        )
+        imp = sub.add_parser("import", help=_("导入事项目录文件；要么全部导入，要么都不导入。"))
         imp.add_argument("file")
-        imp.add_argument("--check", action="store_true", help=gettext_lazy("只校验，不写入。"))
-        exp = sub.add_parser("export", help=gettext_lazy("导出部门和已发布的事项。"))
+        imp.add_argument("--check", action="store_true", help=_("只校验，不写入。"))
+        exp = sub.add_parser("export", help=_("导出部门和已发布的事项。"))
         exp.add_argument(
-            "file", nargs="?", help=gettext_lazy("输出文件（.yaml 或 .json）；省略时写到标准输出。")
+            "file", nargs="?", help=_("输出文件（.yaml 或 .json）；省略时写到标准输出。")
         )
         exp.add_argument("--format", choices=["yaml", "json"], default=None)
 
