@@ -6,7 +6,7 @@ VENDOR := src/onewindow/static/vendor
 ADDR ?= 127.0.0.1:8000
 export ONEWINDOW_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install install-test static fonts browser run demo test lint format bench clean
+.PHONY: install install-test static fonts browser run demo test lint format bench messages clean
 
 install: $(VENV)/.installed static fonts
 
@@ -66,6 +66,14 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+# After adding or changing a text: refresh the English catalogue (fill in the new msgstr by hand,
+# docs/languages.md), then compile both catalogues. The .mo files are committed: the app may run
+# where GNU gettext is missing, and tests check they match the .po files.
+messages: $(VENV)/.installed
+	cd src/onewindow && DJANGO_SETTINGS_MODULE=onewindow.settings ../../$(BIN)/python -m django makemessages -l en --ignore "static/*"
+	msgfmt --check -o src/onewindow/locale/en/LC_MESSAGES/django.mo src/onewindow/locale/en/LC_MESSAGES/django.po
+	msgfmt --check -o src/onewindow/locale/zh_Hans/LC_MESSAGES/django.mo src/onewindow/locale/zh_Hans/LC_MESSAGES/django.po
 
 bench: install
 	@for script in bench/*.py; do $(BIN)/python $$script; done

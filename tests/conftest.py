@@ -136,3 +136,16 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """terminal("en_US.UTF-8"): the locale a command sees, which picks its language (core/i18n.py)."""
+    from onewindow.core.i18n import LOCALE_VARIABLES
+
+    def use(locale):
+        for name in LOCALE_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("LANG", locale)
+
+    return use

@@ -54,3 +54,32 @@ def test_the_schema_is_built_once_not_per_request(client, monkeypatch):
     # What the override adds is in the cached schema too.
     responses = second.json()["paths"]["/api/cases/intakes"]["post"]["responses"]
     assert {"400", "413"} <= set(responses)
+
+
+def _prose(node, path=""):
+    """(where, text) of every summary and description in the schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("summary", "description") and isinstance(value, str):
+                yield f"{path}/{key}", value
+            else:
+                yield from _prose(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _prose(value, f"{path}/{index}")
+
+
+def test_the_schema_is_written_in_one_language_chinese(client):
+    """docs/api.md: the document is Chinese only; no English summary, docstring or status name."""
+    import re
+
+    schema = client.get("/api/openapi.json", HTTP_ACCEPT_LANGUAGE="en").json()
+    prose = list(_prose(schema))
+
+    assert len(prose) > 400
+    english = [(where, text) for where, text in prose if not re.search(r"[\u4e00-\u9fff]", text)]
+    assert english == []
+    ok = schema["paths"]["/api/catalog/items"]["get"]["responses"]["200"]["description"]
+    assert ok == "成功"
+    titles = re.findall(r'"title": ?"([A-Z][a-z]+ [A-Z][a-z]+)"', str(schema).replace("'", '"'))
+    assert titles == [], "generated field titles such as 'Case Id' are dropped"

@@ -3,6 +3,8 @@ complete, compiled English catalogue (src/onewindow/locale/en/LC_MESSAGES/django
 
 The catalogue tests make every new user-visible string need an English translation: after adding
 one, run `makemessages -l en --ignore "static/*"` from src/onewindow, translate, and compile.
+Every page of every persona and every admin page, in both languages: tests/test_languages_crawl.py
+(docs/languages.md).
 """
 
 import gettext

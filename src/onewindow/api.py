@@ -1,5 +1,7 @@
 """The JSON API: one NinjaAPI, a router per app. OpenAPI at /api/docs."""
 
+from http import HTTPStatus
+
 from django.utils import translation
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
@@ -65,17 +67,58 @@ class OneWindowAPI(NinjaAPI):
                     # Ids are positive 64-bit integers; others match no route (a 404).
                     if parameter["in"] == "path" and parameter["schema"].get("type") == "integer":
                         parameter["schema"].update(minimum=1, maximum=2**63 - 1)
+                    _drop_generated_title(parameter["name"], parameter["schema"])
                 responses = operation["responses"]
                 responses.setdefault(400, {"description": "Bad Request", **error})
                 if "requestBody" in operation:
                     responses.setdefault(413, {"description": "Content Too Large", **error})
+                for status, response in responses.items():
+                    # django-ninja names each response by its English reason phrase.
+                    if response.get("description") in ENGLISH_STATUS_PHRASES:
+                        response["description"] = STATUS_NAMES[int(status)]
+        for component in schema.get("components", {}).get("schemas", {}).values():
+            for name, field in component.get("properties", {}).items():
+                _drop_generated_title(name, field)
         return schema
+
+
+def _drop_generated_title(name, schema):
+    """Pydantic titles each field after its name ("case_id" → "Case Id"): English words that say
+    no more than the name, beside the field's Chinese description."""
+    if schema.get("title") == name.replace("_", " ").title():
+        del schema["title"]
+
+
+# The schema is in Chinese, like the rest of the platform (docs/api.md explains why): the HTTP
+# statuses too. The status code beside each name says the same in any language.
+STATUS_NAMES = {
+    200: "成功",
+    201: "已创建",
+    204: "成功，无内容",
+    400: "请求有误",
+    401: "未登录",
+    403: "无权操作",
+    404: "不存在",
+    405: "不支持该方法",
+    409: "与当前状态冲突",
+    410: "已失效",
+    413: "请求体过大",
+    415: "不支持的内容类型",
+    422: "无法处理",
+    429: "请求过于频繁",
+    503: "服务暂不可用",
+}
+ENGLISH_STATUS_PHRASES = {
+    *(HTTPStatus(code).phrase for code in STATUS_NAMES),
+    "Content Too Large",  # RFC 9110's name for 413; Python's HTTPStatus still says the older one
+}
 
 
 api = OneWindowAPI(
     title="OneWindow API",
     version="1",
-    description="一门通办政务服务平台接口 / OneWindow government services API",
+    # In Chinese only, like every description of this schema (docs/api.md explains why).
+    description="一门通办政务服务平台接口。",
     urls_namespace="api",
     renderer=UTF8JSONRenderer(),
 )

@@ -46,12 +46,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from its own static files (no CDN)
-    "axes",  # failed sign-ins: throttling, lockout, and their log in the admin
+    # Failed sign-ins: throttling, lockout, and their log in the admin (named in our languages).
+    "onewindow.core.thirdparty_apps.AxesConfig",
     "csp",  # the Content-Security-Policy header
     # Before django_tasks_db: core's `db_worker` (with a heartbeat) replaces the upstream one.
     "onewindow.core",
     "django_tasks",
-    "django_tasks_db",
+    "onewindow.core.thirdparty_apps.TasksDatabaseConfig",  # django_tasks_db, named
     "onewindow.accounts",
     "onewindow.catalog",
     "onewindow.cases",

@@ -67,9 +67,43 @@ def test_create_prints_the_token_once_and_stores_only_its_digest(reviewer):
     assert AuditEntry.objects.filter(action="create_api_token").count() == 1
 
 
+@pytest.fixture(autouse=True)
+def _chinese_terminal(terminal):
+    terminal("zh_CN.UTF-8")
+
+
 def test_create_for_an_unknown_user_fails():
-    with pytest.raises(CommandError, match="No user"):
+    with pytest.raises(CommandError, match="没有用户 nobody"):
         create("nobody")
+
+
+def test_an_english_terminal_reads_english_and_nothing_mixed(reviewer, terminal):
+    terminal("en_US.UTF-8")
+    token, note = create("reviewer_market")
+    out = StringIO()
+    call_command("token", "revoke", token[:8], stdout=out)
+
+    assert note == (
+        f"Token “镇便民服务中心对接” created for reviewer_market (prefix {token[:8]}); "
+        "it is shown only this once.\n"
+    )
+    assert out.getvalue() == f"{token[:8]} revoked\n"
+    with pytest.raises(CommandError, match=r"^No user nobody$"):
+        create("nobody")
+    with pytest.raises(CommandError, match=r"^The prefix needs at least 8 characters$"):
+        call_command("token", "revoke", "abc", stdout=StringIO())
+
+
+def test_a_chinese_terminal_reads_chinese_only(reviewer):
+    token, note = create("reviewer_market")
+    out = StringIO()
+    call_command("token", "revoke", token[:8], stdout=out)
+
+    assert (
+        note
+        == f"已为 reviewer_market 创建令牌“镇便民服务中心对接”（前缀 {token[:8]}）；令牌只显示这一次。\n"
+    )
+    assert out.getvalue() == f"{token[:8]} 已吊销\n"
 
 
 def test_a_token_signs_in_to_the_api(client, reviewer):
@@ -125,9 +159,9 @@ def test_revoking_twice_keeps_the_first_time(reviewer):
 def test_revoke_with_an_unknown_or_short_prefix_fails(reviewer):
     create("reviewer_market")
 
-    with pytest.raises(CommandError, match="No token"):
+    with pytest.raises(CommandError, match=r"^没有前缀为 ffffffff 的令牌$"):
         call_command("token", "revoke", "ffffffff", stdout=StringIO())
-    with pytest.raises(CommandError, match="8 characters"):
+    with pytest.raises(CommandError, match=r"^前缀至少 8 个字符$"):
         call_command("token", "revoke", "abc", stdout=StringIO())
 
 
@@ -248,3 +282,21 @@ def test_the_admin_revokes_selected_tokens(admin_client, reviewer):
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.revoked_at is not None and second.revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "wanted", "unwanted"),
+    [
+        ("en_US.UTF-8", "Create or revoke API tokens for integrations.", "令牌"),
+        ("zh_CN.UTF-8", "创建或吊销系统对接用的接口令牌。", "Create or revoke"),
+    ],
+)
+def test_the_help_reads_in_the_terminals_language(terminal, locale, wanted, unwanted):
+    from onewindow.accounts.management.commands.token import Command
+
+    terminal(locale)
+    parser = Command().create_parser("onewindow", "token")
+    create = parser._subparsers._group_actions[0].choices["create"]
+    text = parser.format_help() + create.format_help()
+
+    assert wanted in text and unwanted not in text

@@ -13,7 +13,8 @@ from onewindow.delivery.models import Locker
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_makes_cases_in_every_state_once(capsys):
+def test_the_demo_makes_cases_in_every_state_once(capsys, terminal):
+    terminal("en_US.UTF-8")  # the report is in the terminal's language (core/i18n.py)
     call_command("demo")
     first = capsys.readouterr().out
     counts = (Case.objects.count(), AuditEntry.objects.filter(object_type="cases.case").count())
@@ -88,3 +89,12 @@ def test_the_demo_decisions_are_signed_and_one_awaits_head_markets_signature():
     # Every department that reviews in the demo has a head.
     heads = set(User.objects.filter(role="head").values_list("department__code", flat=True))
     assert {"SCJGJ", "XFJYDD", "ZJJ"} <= heads
+
+
+def test_the_demo_reports_in_chinese_on_a_chinese_terminal(capsys, terminal):
+    terminal("zh_CN.UTF-8")
+    call_command("demo")
+    out = capsys.readouterr().out
+
+    assert "演示办件：9" in out and "演示工作人员账户（新账户的密码：onewindow-demo）：" in out
+    assert "Demo" not in out and "[new]" not in out

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +12,8 @@ from onewindow.catalog.models import Department, FlowStep, Material, ServiceItem
 from onewindow.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _row_counts():
@@ -144,15 +147,29 @@ def test_export_then_import_round_trips(small_catalogue, tmp_path):
     assert do_import_catalogue(reloaded)["items_unchanged"] == 2
 
 
-def test_command_reports_errors_and_exit_code(small_catalogue, tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("locale", "summary"),
+    [
+        ("zh_CN.UTF-8", "^共 2 处错误，未导入任何内容$"),
+        ("C.UTF-8", "^共 2 处错误，未导入任何内容$"),
+        ("en_US.UTF-8", "^2 errors; nothing was imported$"),
+    ],
+)
+def test_command_reports_errors_and_exit_code(
+    small_catalogue, tmp_path, capsys, terminal, locale, summary
+):
+    terminal(locale)
     small_catalogue["items"][0]["max_visits"] = 5
     path = tmp_path / "bad.yaml"
     path.write_text(dump(small_catalogue), encoding="utf-8")
 
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match=summary):
         call_command("catalogue", "import", str(path))
 
-    assert "items[0].max_visits" in capsys.readouterr().err
+    errors = capsys.readouterr().err
+    assert "items[0].max_visits" in errors
+    # The validation messages too are in the terminal's language.
+    assert bool(CJK.search(errors)) == (not locale.startswith("en"))
     assert not ServiceItem.objects.exists()
 
 

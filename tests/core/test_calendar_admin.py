@@ -113,8 +113,8 @@ def test_import_is_all_or_nothing_and_lists_every_bad_line(tmp_path):
         import_schedule_file(path)
 
     assert [line for line, _ in raised.value.errors] == [3, 5, 6, 7, 8]
-    assert "line 6: 2027-01-01 is already listed on line 2" in str(raised.value)
-    assert "Monday" in str(raised.value)
+    assert "第 6 行：2027-01-01 已在第 2 行列出" in str(raised.value)
+    assert "2027-02-08 是周一：调休上班日必须是周六或周日" in str(raised.value)
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert CalendarDay.objects.count() == days_before
 
@@ -122,7 +122,7 @@ def test_import_is_all_or_nothing_and_lists_every_bad_line(tmp_path):
 def test_an_empty_file_is_an_error(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_text("# nothing yet\n", encoding="utf-8")
-    with pytest.raises(ScheduleFileError, match="no days"):
+    with pytest.raises(ScheduleFileError, match="没有列出任何日期"):
         import_schedule_file(path)
 
 

@@ -7,14 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from onewindow.core.i18n import LOCALE_VARIABLES
+
 ONEWINDOW = Path(sys.executable).parent / "onewindow"
 
 
 @pytest.fixture(scope="module")
 def cli_env(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("onewindow-var")
+    # Messages follow the terminal's locale (core/i18n.py): these tests read English ones.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in LOCALE_VARIABLES},
+        "LANG": "en_US.UTF-8",
         "DATABASE_URL": f"sqlite:///{var_dir / 'cli.sqlite3'}",
         "ONEWINDOW_VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "onewindow.settings",
@@ -132,3 +136,28 @@ def test_help_goes_to_stdout(cli_env):
     result = run(cli_env, "--help")
     assert result.returncode == 0
     assert "onewindow workdays add DATE N" in result.stdout
+
+
+def test_a_chinese_terminal_reads_chinese_messages_and_the_same_answers(cli_env, tmp_path):
+    chinese = {**cli_env, "LANG": "C.UTF-8"}
+    schedule = tmp_path / "bad.txt"
+    schedule.write_text("2028-01-01 holiday 元旦\n2028-01-03 rest\n", encoding="utf-8")
+
+    bad = subprocess.run(
+        [ONEWINDOW, "workdays", "import", str(schedule)],
+        env=chinese,
+        capture_output=True,
+        text=True,
+    )
+    answer = subprocess.run(
+        [ONEWINDOW, "workdays", "is-workday", "2026-02-14"],
+        env=chinese,
+        capture_output=True,
+        text=True,
+    )
+
+    assert bad.returncode == 2
+    assert bad.stderr == (
+        f"onewindow workdays: {schedule}: 第 2 行：未知类型 'rest'（应为 holiday 或 workday）\n"
+    )
+    assert (answer.returncode, answer.stdout) == (0, "yes\n")

@@ -1,13 +1,53 @@
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.models import ApiToken, User
 from onewindow.accounts.tokens import do_revoke_token
 
+# Django stores each permission's name once, when migrating, untranslated ("Can add 办件", "Can
+# view access log"): the permission pickers name them again in the reader's language.
+PERMISSION_ACTIONS = {
+    "add": _("可增加"),
+    "change": _("可修改"),
+    "delete": _("可删除"),
+    "view": _("可查看"),
+}
+
+
+def permission_label(permission):
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS or model_name != model._meta.model_name:
+        return str(permission)  # a custom permission: its name is ours, written in Chinese
+    meta = model._meta
+    return f"{meta.app_config.verbose_name} | {meta.verbose_name} | {PERMISSION_ACTIONS[action]}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class TranslatedPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(TranslatedPermissionsMixin, GroupAdmin):
+    pass
+
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(TranslatedPermissionsMixin, UserAdmin):
     list_display = ["username", "full_name", "role", "department", "is_active"]
     list_filter = ["role", "department", "is_active"]
     search_fields = ["username", "full_name"]

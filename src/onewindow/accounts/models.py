@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.accounts.constants import DEPARTMENT_ROLES, Role
@@ -103,7 +104,10 @@ class ApiToken(models.Model):
         verbose_name_plural = _("接口令牌")
 
     def __str__(self):
-        return f"{self.name}（{self.key_prefix}…）"
+        return gettext("%(name)s（%(detail)s）") % {
+            "name": self.name,
+            "detail": f"{self.key_prefix}…",
+        }
 
     @property
     def is_active(self):

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onewindow.accounts.models import ApiToken
 from onewindow.core import audit
@@ -22,7 +23,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class TokenError(Exception):
-    """A token operation that cannot be done, with a message for the command line."""
+    """A token operation that cannot be done, with a message for the command line (in the language
+    active when raised: the terminal's, see core/i18n.py)."""
 
 
 def digest(token):
@@ -34,9 +36,9 @@ def do_create_token(user, *, name, acting_user=None):
     """Make a token for `user`; returns (ApiToken, the token). The token is never stored."""
     name = (name or "").strip()
     if not name:
-        raise TokenError("令牌须有名称 / A token needs a name")
+        raise TokenError(_("令牌须有名称"))
     if not user.is_active:
-        raise TokenError("账户已停用 / The account is inactive")
+        raise TokenError(_("账户已停用"))
     token = secrets.token_hex(32)
     api_token = ApiToken.objects.create(
         user=user, name=name[:80], key_prefix=token[:PREFIX_LENGTH], key_hash=digest(token)
@@ -71,19 +73,14 @@ def find_by_prefix(prefix):
     """The one token whose key starts with `prefix` (at least 8 characters), or TokenError."""
     prefix = (prefix or "").strip().lower()
     if len(prefix) < PREFIX_LENGTH:
-        raise TokenError(
-            f"前缀至少 {PREFIX_LENGTH} 个字符 / The prefix needs {PREFIX_LENGTH} characters"
-        )
+        raise TokenError(_("前缀至少 %(length)d 个字符") % {"length": PREFIX_LENGTH})
     matches = list(
         ApiToken.objects.filter(key_prefix=prefix[:PREFIX_LENGTH]).select_related("user")
     )
     if len(matches) > 1:
-        raise TokenError(
-            f"前缀 {prefix} 对应多个令牌，请在管理后台吊销 / Prefix {prefix} matches several tokens: "
-            "revoke in the admin"
-        )
+        raise TokenError(_("前缀 %(prefix)s 对应多个令牌，请在管理后台吊销") % {"prefix": prefix})
     if not matches:
-        raise TokenError(f"没有前缀为 {prefix} 的令牌 / No token with prefix {prefix}")
+        raise TokenError(_("没有前缀为 %(prefix)s 的令牌") % {"prefix": prefix})
     return matches[0]
 
 

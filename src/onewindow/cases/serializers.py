@@ -520,7 +520,7 @@ class CaseRef(Schema):
 
 
 class TaskOut(CaseTaskOut):
-    """A task with its case, as the inbox and the task actions return it."""
+    """一项审查任务及其办件，待办列表和任务操作返回的形式。"""
 
     case: CaseRef = Field(description="所属办件。")
     stage_name: str = Field(description="所属环节。")
@@ -567,7 +567,7 @@ class AuditEntryOut(Schema):
 
 
 class SupervisedDepartmentOut(Schema):
-    """Counts of one department: of the cases it leads, or of its review tasks."""
+    """一个部门的数量：其牵头的办件，或其审查任务。"""
 
     code: str = Field(description="部门编码。")
     name: str = Field(description="部门名称。")
@@ -602,7 +602,7 @@ class SupervisedCaseOut(Schema):
 
 
 class SupervisedTaskOut(Schema):
-    """A department's task with its own colour (its step's limit), beside its case's colour."""
+    """一个部门的审查任务，带其自身的颜色（按本环节时限），以及所属办件的颜色。"""
 
     id: int = Field(description="审批任务 id。")
     case_id: int = Field(description="办件 id。")

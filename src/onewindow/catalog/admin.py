@@ -16,6 +16,7 @@ from onewindow.catalog.forms import ServiceItemForm
 from onewindow.catalog.models import Department, FlowStage, FlowStep, Material, ServiceItem
 from onewindow.catalog.specs import item_to_spec
 from onewindow.catalog.validation import validate_item_spec
+from onewindow.core.punctuation import colon, join_list, labelled
 
 
 class DraftOnlyMixin:
@@ -67,7 +68,7 @@ class FlowStageInline(DraftOnlyInline):
         if not stage.pk:
             return "—"
         return (
-            "、".join(
+            join_list(
                 _("%(department)s（%(days)d日）")
                 % {"department": s.department.display_name, "days": s.limit_days}
                 for s in stage.steps.all()
@@ -203,7 +204,7 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
         return fields
 
     def _labels(self, choices, values):
-        return "、".join(str(choices(v).label) if v in choices.values else v for v in values) or "—"
+        return join_list(str(choices(v).label) if v in choices.values else v for v in values) or "—"
 
     @admin.display(description=_("办理渠道"))
     def channels_display(self, item):
@@ -242,11 +243,12 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
         return (
             format_html_join(
                 " → ",
-                "<strong>{}</strong>：{}",
+                "<strong>{}</strong>{}{}",
                 (
                     (
                         s.name,
-                        "、".join(
+                        colon(),
+                        join_list(
                             _("%(department)s %(days)d日")
                             % {"department": t.department.display_name, "days": t.limit_days}
                             for t in s.steps.all()
@@ -283,14 +285,15 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
             try:
                 draft = do_create_draft(code, acting_user=request.user)
             except CatalogueError as exc:
-                self.message_user(request, f"{code}：{exc}", messages.ERROR)
+                self.message_user(request, labelled(code, exc), messages.ERROR)
             else:
                 url = reverse("admin:catalog_serviceitem_change", args=[draft.pk])
                 self.message_user(
                     request,
                     format_html(
-                        '{}：<a href="{}">{} v{}</a>',
+                        '{}{}<a href="{}">{} v{}</a>',
                         _("已创建草稿"),
+                        colon(),
                         url,
                         draft.code,
                         draft.version,
@@ -307,7 +310,7 @@ class ServiceItemAdmin(DraftOnlyMixin, admin.ModelAdmin):
                 # One error message per reason: a list nested in the admin's message would take
                 # the success style (the admin colours every `.messagelist li` green).
                 for error in exc.errors:
-                    messages.error(request, f"{item.code} {_('未能发布')}：{error}")
+                    messages.error(request, labelled(f"{item.code} {_('未能发布')}", error))
             else:
                 self.message_user(
                     request, f"{item.code} v{item.version} {_('已发布')}", messages.SUCCESS

@@ -199,7 +199,7 @@ class ItemFilters(Schema):
 @router.get(
     "/items",
     response={200: ItemPage, 400: ErrorOut, 422: ErrorOut},
-    summary="List published service items",
+    summary="列出已发布的服务事项",
     description="检索已发布的服务事项，按事项编码分页（游标分页，不返回总数）。",
 )
 def list_items(request, filters: Query[ItemFilters]):
@@ -225,7 +225,7 @@ def list_items(request, filters: Query[ItemFilters]):
 @router.get(
     "/items/{code}",
     response={200: ItemDetail, 404: ErrorOut},
-    summary="Get one published service item",
+    summary="查看一项已发布的服务事项",
     description="已发布事项的完整办事指南：基本信息、申请材料和办理流程。",
 )
 def get_item(request, code: str):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.constants import (
@@ -253,7 +254,11 @@ class ServiceItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{self.code} v{self.version}）"
+        return gettext("%(name)s（%(code)s v%(version)s）") % {
+            "name": self.name,
+            "code": self.code,
+            "version": self.version,
+        }
 
     @property
     def is_editable(self):
@@ -394,4 +399,7 @@ class FlowStep(models.Model):
         verbose_name_plural = _("审批步骤")
 
     def __str__(self):
-        return f"{self.department}（{self.limit_days}）"
+        return gettext("%(name)s（%(detail)s）") % {
+            "name": self.department,
+            "detail": self.limit_days,
+        }

@@ -24,6 +24,7 @@ from onewindow.catalog.constants import (
     SpecialProcedure,
     WindowClass,
 )
+from onewindow.core.punctuation import join_list
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 
@@ -90,7 +91,7 @@ class _Checker:
             self.error(
                 key,
                 _("“%(value)s”不是有效选项，可选：%(options)s")
-                % {"value": value, "options": "、".join(choices.values)},
+                % {"value": value, "options": join_list(choices.values)},
             )
             return ""
         return value
@@ -107,7 +108,7 @@ class _Checker:
                 self.error(
                     f"{key}[{index}]",
                     _("“%(value)s”不是有效选项，可选：%(options)s")
-                    % {"value": value, "options": "、".join(choices.values)},
+                    % {"value": value, "options": join_list(choices.values)},
                 )
         if len(set(map(str, values))) != len(values):
             self.error(key, _("选项重复"))

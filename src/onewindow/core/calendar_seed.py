@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from onewindow.core.constants import DayKind
 
 NAME_MAX_LENGTH = 40  # CalendarDay.name
@@ -25,7 +28,15 @@ _KINDS = {
     "makeup_workday": DayKind.MAKEUP_WORKDAY,
     "班": DayKind.MAKEUP_WORKDAY,
 }
-_WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_WEEKDAY_NAMES = [
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+]
 
 
 # -- the chinesecalendar seed ---------------------------------------------------------------------
@@ -130,11 +141,14 @@ class ScheduleFileError(ValueError):
 
     def __init__(self, errors):
         self.errors = errors
-        super().__init__("; ".join(_format_error(line, message) for line, message in errors))
+        separator = _("；")
+        super().__init__(separator.join(_format_error(line, message) for line, message in errors))
 
 
 def _format_error(line, message):
-    return f"line {line}: {message}" if line else message
+    return (
+        _("第 %(line)d 行：%(message)s") % {"line": line, "message": message} if line else message
+    )
 
 
 @dataclass
@@ -172,44 +186,53 @@ def parse_schedule(text):
         words = line.split(maxsplit=2)
         if words[0].lower() == "year":
             if len(words) != 2 or not words[1].isdigit():
-                errors.append((number, f"expected 'year YYYY', got {line!r}"))
+                errors.append((number, _("应为“year YYYY”，实为 %(line)r") % {"line": line}))
             elif not FILE_YEAR_RANGE[0] <= int(words[1]) <= FILE_YEAR_RANGE[1]:
-                errors.append((number, f"year {words[1]} is out of range"))
+                errors.append((number, _("年份 %(year)s 超出范围") % {"year": words[1]}))
             else:
                 declared_years.append(int(words[1]))
             continue
         if len(words) < 2:
-            errors.append((number, f"expected 'YYYY-MM-DD holiday|workday [name]', got {line!r}"))
+            errors.append(
+                (
+                    number,
+                    _("应为“YYYY-MM-DD holiday|workday [名称]”，实为 %(line)r") % {"line": line},
+                )
+            )
             continue
         day = _parse_date(words[0])
         if day is None:
-            errors.append((number, f"not a date: {words[0]!r} (expected YYYY-MM-DD)"))
+            errors.append((number, _("不是日期：%(text)r（应为 YYYY-MM-DD）") % {"text": words[0]}))
         elif not FILE_YEAR_RANGE[0] <= day.year <= FILE_YEAR_RANGE[1]:
-            errors.append((number, f"year {day.year} is out of range"))
+            errors.append((number, _("年份 %(year)s 超出范围") % {"year": day.year}))
             day = None
         kind = _KINDS.get(words[1].lower())
         if kind is None:
-            errors.append((number, f"unknown kind {words[1]!r} (expected holiday or workday)"))
+            errors.append(
+                (number, _("未知类型 %(kind)r（应为 holiday 或 workday）") % {"kind": words[1]})
+            )
         name = words[2].strip() if len(words) > 2 else ""
         if len(name) > NAME_MAX_LENGTH:
-            errors.append((number, f"name longer than {NAME_MAX_LENGTH} characters"))
+            errors.append((number, _("名称超过 %(max)d 个字符") % {"max": NAME_MAX_LENGTH}))
         if day is None or kind is None:
             continue
         if kind == DayKind.MAKEUP_WORKDAY and day.weekday() < 5:
             errors.append(
                 (
                     number,
-                    f"{day} is a {_WEEKDAY_NAMES[day.weekday()]}: "
-                    "a make-up working day must be a Saturday or Sunday",
+                    _("%(day)s 是%(weekday)s：调休上班日必须是周六或周日")
+                    % {"day": day, "weekday": _WEEKDAY_NAMES[day.weekday()]},
                 )
             )
         if day in seen:
-            errors.append((number, f"{day} is already listed on line {seen[day]}"))
+            errors.append(
+                (number, _("%(day)s 已在第 %(line)d 行列出") % {"day": day, "line": seen[day]})
+            )
             continue
         seen[day] = number
         entries.append(ScheduleEntry(number, day, kind, name))
     if not entries and not errors:
-        errors.append((0, "the file lists no days"))
+        errors.append((0, _("文件中没有列出任何日期")))
     if errors:
         raise ScheduleFileError(errors)
     years = sorted(set(declared_years) or {entry.date.year for entry in entries})
@@ -242,9 +265,11 @@ def import_schedule_file(path, *, acting_user=None):
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad saves UTF-8 with a BOM
     except FileNotFoundError:
-        raise ScheduleFileError([(0, "no such file")]) from None
+        raise ScheduleFileError([(0, _("文件不存在"))]) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ScheduleFileError([(0, f"cannot read as UTF-8 text ({error})")]) from None
+        raise ScheduleFileError(
+            [(0, _("无法作为 UTF-8 文本读取（%(error)s）") % {"error": error})]
+        ) from None
     schedule = parse_schedule(text)
 
     with transaction.atomic():

@@ -82,7 +82,7 @@ def _row(user, key, row):
 @router.get(
     "/worklists",
     response={200: list[WorklistSummaryOut], 401: ErrorOut},
-    summary="The worklists the caller may open, with their counts",
+    summary="调用者可查看的工作清单及各自数量",
     description="调用者岗位可查看的工作清单及其条数（与工作台页面相同）。",
 )
 def worklists(request):
@@ -101,7 +101,7 @@ def worklists(request):
 @router.get(
     "/worklists/{key}",
     response={200: WorklistOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
-    summary="One worklist: its first rows and its count",
+    summary="一个工作清单：前几行及总数",
     description="一个工作清单的前 limit 行及条数；岗位不能查看的清单返回 403 forbidden。",
 )
 def worklist(

@@ -19,6 +19,7 @@ from onewindow.cases.permissions import is_clerk
 from onewindow.catalog.constants import ItemStatus, Requirement
 from onewindow.core import numbering, workdays
 from onewindow.core.batch import Batch, CheckFailed, Sql
+from onewindow.core.punctuation import join_list
 from onewindow.notifications.notify import tell_applicant_in_batch
 
 
@@ -223,7 +224,7 @@ def _accept_error(code, case, *, legal):
         return wrong_state(current, (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT))
     blocking = _blocking(current)
     if code == "materials_missing" and blocking:
-        names = "、".join(row.material.name for row in blocking)
+        names = join_list(row.material.name for row in blocking)
         return CaseActionError(
             "materials_missing",
             _("缺少必要材料，不能受理：%(names)s") % {"names": names},

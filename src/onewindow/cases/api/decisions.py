@@ -118,7 +118,7 @@ def _awaiting_draft(request, case_id):
 @router.post(
     "/{int:case_id}/decision/draft",
     response={201: DraftOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Draft the decision for the head's signature",
+    summary="起草决定，提交负责人签发",
     description=(
         "须负责人签发的事项（needs_signature）：全部环节答复后，牵头部门审批人员拟写决定"
         "（准予或不予许可、正文；不予许可须写理由；准予许可可写条件和有效期），提交本部门负责人签发。"
@@ -161,7 +161,7 @@ def sign_decision(request, case_id: int):
 @router.post(
     "/{int:case_id}/decision/return",
     response={200: DraftOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Return the draft with a comment",
+    summary="退回草稿并附意见",
     description=(
         "牵头部门负责人退回决定草稿，须写明意见（422）；拟稿人可据此重新拟写。"
         "只有牵头部门负责人可以退回（403）；没有待签发的草稿为 404。"

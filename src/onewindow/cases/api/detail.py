@@ -14,7 +14,7 @@ router = Router()
 @router.get(
     "/{int:case_id}",
     response={200: CaseOut, **_errors(*SIGNED_IN)},
-    summary="Get a case",
+    summary="查看办件",
     description=(
         "办件详情：申请人、材料、各环节和部门任务（含内部意见）、暂停和延期。审批人员只能看到本部门参与"
         "或牵头的办件；看不到的办件与不存在的一样返回 404。"

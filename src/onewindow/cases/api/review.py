@@ -48,7 +48,7 @@ INBOX_MAX_PAGE_SIZE = 100
 @_case_action(
     router,
     "decide",
-    "Decide the case",
+    "作出办件决定",
     "牵头部门在全部环节答复后作出决定：各部门均同意为准予许可，否则不予许可；生成决定文号。"
     "仍有部门未答复时返回 409 review_not_finished。",
     extra=(409,),
@@ -156,7 +156,7 @@ def _field_value(task, field):
 @router.get(
     "/inbox",
     response={200: InboxPage, **_errors(400, 401, 403, 422)},
-    summary="My department's open review tasks",
+    summary="本部门待办的审查任务",
     description=(
         "本部门待审查任务（审批人员和负责人），带监察颜色和到期日期，可按颜色、事项、关键词筛选，"
         "游标分页（不返回总数）。查询次数与任务数无关。"
@@ -191,7 +191,7 @@ def inbox(request, filters: Query[InboxFilters]):
 @router.post(
     "/tasks/{int:task_id}/review",
     response={200: TaskOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Approve or refuse a review task",
+    summary="同意或不同意一项审查任务",
     description=(
         "部门答复审批任务：同意，或不同意并说明理由。环节内最后一个答复结束该环节（并联审批汇合）"
         "并开启下一环节。只能办理本部门的任务（403）。"
@@ -212,7 +212,7 @@ def review(request, task_id: int, payload: ReviewIn):
 @router.post(
     "/tasks/{int:task_id}/supplement-request",
     response={201: SuspensionOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Ask for supplementary materials (clock stops)",
+    summary="要求补正材料（暂停计时）",
     description="审查中要求申请人通过窗口补正材料：办件暂停计时，补正后恢复。",
 )
 def request_supplement(request, task_id: int, payload: ReasonIn):
@@ -226,7 +226,7 @@ def request_supplement(request, task_id: int, payload: ReasonIn):
 @router.post(
     "/tasks/{int:task_id}/special-procedure",
     response={201: SuspensionOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Start a special procedure (clock stops)",
+    summary="启动特别程序（暂停计时）",
     description=(
         "启动特别程序（听证、专家评审、现场勘查、检测、公示等）：所需时间不计入办理时限"
         "（行政许可法第45条），暂停计时至恢复。"
@@ -248,7 +248,7 @@ def start_special_procedure(request, task_id: int, payload: SpecialProcedureIn):
 @router.post(
     "/suspensions/{int:suspension_id}/resume",
     response={200: SuspensionOut, **_errors(*SIGNED_IN, 409)},
-    summary="Resume the clock",
+    summary="恢复计时",
     description="结束暂停、恢复计时，期限按暂停的工作日顺延。补正材料的暂停也可由窗口人员恢复。",
 )
 def resume(request, suspension_id: int):
@@ -261,7 +261,7 @@ def resume(request, suspension_id: int):
 @router.post(
     "/tasks/{int:task_id}/extensions",
     response={201: ExtensionOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Request an extension",
+    summary="申请延期",
     description=(
         "审批人员申请延期，说明理由，由本部门负责人审批。一个部门最多 10 个工作日（行政许可法第42条），"
         "联办件合计最多 15 个。"
@@ -282,7 +282,7 @@ def request_extension(request, task_id: int, payload: ExtensionIn):
 @router.post(
     "/extensions/{int:extension_id}/decision",
     response={200: ExtensionOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Approve or refuse an extension",
+    summary="批准或不批准延期",
     description="本部门负责人批准或不批准延期；批准的天数顺延任务和办件的期限。",
 )
 def decide_extension(request, extension_id: int, payload: ExtensionDecisionIn):

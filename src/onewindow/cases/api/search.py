@@ -88,7 +88,7 @@ def _hit(user, case, url):
 @router.get(
     "/search",
     response={200: SearchPage, **_errors(401, 403, 422, 429)},
-    summary="Find a case by any of its keys",
+    summary="按任一检索键查找办件",
     description=(
         "按一个检索内容查找办件，类型由格式识别：办件编号（20 位数字）、收件编号（SJ…）、证照编号"
         "（如 SCJGJ-2026-000017）、申请人证件号码或统一社会信用代码（18 位，可含小写 x、全角字符和空格）、"

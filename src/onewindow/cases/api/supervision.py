@@ -41,7 +41,7 @@ def press(request, case_id: int, payload: PressIn):
 @router.get(
     "/{int:case_id}/audit",
     response={200: list[AuditEntryOut], **_errors(*SIGNED_IN)},
-    summary="The case's audit trail (supervisors)",
+    summary="办件的操作记录（监察人员）",
     description="办件的审计记录（只增不改）：谁、以何角色、何时、从何状态到何状态、原因、客户端地址。仅电子监察人员可读。",
 )
 def audit_trail(request, case_id: int):
@@ -58,7 +58,7 @@ def audit_trail(request, case_id: int):
 @router.get(
     "/supervision",
     response={200: SupervisionOut, **_errors(401, 403, 422)},
-    summary="Yellow and red cases and tasks by department (supervisors)",
+    summary="各部门的黄牌、红牌办件和任务（监察人员）",
     description="电子监察：办理中的黄牌（预警）和红牌（超期）办件，按牵头部门统计；以及黄牌、红牌的部门审批任务，按审批部门统计（任务按本步骤时限单独计色）。",
 )
 def supervision(

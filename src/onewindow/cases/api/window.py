@@ -52,7 +52,7 @@ def _lines(materials):
 @router.post(
     "/intakes",
     response={201: CaseOut, 200: CaseOut, **_errors(401, 403, 422)},
-    summary="Receive an intake at the window",
+    summary="窗口收件",
     description=(
         "综合窗口收件（一窗受理）：按事项当前发布版本登记申请人和材料清单，办件进入“已提交待预审”，"
         "随后受理、一次性告知或不予受理。带 Idempotency-Key 请求头重复提交时返回同一办件"
@@ -109,7 +109,7 @@ def receive_intake(
 @router.post(
     "/{int:case_id}/materials/{int:material_id}/scan",
     response={200: CaseMaterialOut, **_errors(*SIGNED_IN, 409, 413, 415, 422)},
-    summary="Attach a scan of one material",
+    summary="上传一份材料的扫描件",
     description=(
         "上传一份材料的扫描件（multipart/form-data，字段 file）：PDF、JPEG、PNG 或 OFD，按内容识别，"
         "与文件名无关（415 upload_type_not_allowed），并检查整个文件的结构（415 upload_malformed）；"
@@ -186,7 +186,7 @@ def not_accept(request, case_id: int, payload: ReasonIn):
 @_case_action(
     router,
     "materials",
-    "Update the intake checklist",
+    "更新收件材料清单",
     "申请人补交材料后更新材料清单（仅限受理前）。",
 )
 def update_materials(request, case_id: int, payload: MaterialsIn):
@@ -220,7 +220,7 @@ def receive_tolerated(request, case_id: int, payload: ToleratedMaterialsIn):
 @_case_action(
     router,
     "collect",
-    "Hand the result over at the window",
+    "在窗口交付办理结果",
     "窗口领取：出件后凭短信中的 6 位领取码，核验领取人证件（本人证件号码须与申请人一致；"
     "他人代领须提供本人有效身份证和授权委托书），办件转为“已送达”并计一次到现场。"
     "领取码错误 422 wrong_code（提示剩余次数），同一领取码输错 5 次（ONEWINDOW_PICKUP_MAX_ATTEMPTS）"
@@ -247,7 +247,7 @@ def collect(request, case_id: int, payload: CollectIn):
 @_case_action(
     router,
     "withdraw",
-    "Withdraw the application",
+    "撤回申请",
     "申请人撤回申请（由窗口人员登记），须说明理由。",
 )
 def withdraw(request, case_id: int, payload: ReasonIn):

@@ -47,6 +47,7 @@ from onewindow.catalog.models import Department
 from onewindow.core import workdays
 from onewindow.core.identity import is_ascii_digits
 from onewindow.core.models import AuditEntry
+from onewindow.core.punctuation import labelled
 from onewindow.notifications.kinds import kind_label
 from onewindow.notifications.models import Notification
 from onewindow.notifications.queries import unsent_messages
@@ -233,7 +234,7 @@ def _audit_detail(entry):
         return f"{_label(Colour, previous)} → {_label(Colour, colour)}"
     if entry.action == "complete_review":
         decision = _label(TaskState, details.get("decision", ""))
-        return f"{details.get('department_name', '')}：{decision}"
+        return labelled(details.get("department_name", ""), decision)
     if entry.action == "suspend_case":
         return _label(SuspensionKind, details.get("kind", ""))
     if entry.action == "resume_case":

@@ -66,6 +66,7 @@ from onewindow.catalog.constants import MaterialForm
 from onewindow.catalog.queries import published_items, search_items
 from onewindow.core import workdays
 from onewindow.core.identity import is_ascii_digits, mask_id
+from onewindow.core.punctuation import join_list
 from onewindow.core.ratelimit import client_address
 
 INTAKE_STATES = (CaseState.SUBMITTED, CaseState.NEEDS_SUPPLEMENT)
@@ -249,7 +250,7 @@ def _decide(case, *, outcome_form, checklist, request):
     )
     # 受理 and 容缺受理 are separate buttons so that nobody accepts with missing materials unawares.
     if not tolerated and case.supplement_due is not None:
-        names = "、".join(row.material.name for row in case.tolerated_missing)
+        names = join_list(row.material.name for row in case.tolerated_missing)
         raise CaseActionError(
             "use_tolerated_acceptance",
             _("有容缺材料未收取（%(names)s），请使用“容缺受理”并设定补齐期限") % {"names": names},

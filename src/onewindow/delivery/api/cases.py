@@ -117,7 +117,7 @@ class DeliveryOut(Schema):
 @router.put(
     "/{int:case_id}/delivery",
     response={200: DeliveryOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Choose how the result is delivered",
+    summary="选择结果送达方式",
     description=(
         "登记申请人选择的送达方式（窗口领取、自助取件柜、邮政寄递、电子证照），须为事项允许的方式之一，"
         "否则 422 delivery_method_not_allowed。邮寄须填写收件地址：缺少或无效的字段返回 422 "
@@ -141,7 +141,7 @@ def choose_delivery(request, case_id: int, payload: DeliveryIn):
 @router.get(
     "/{int:case_id}/delivery",
     response={200: DeliveryOut, **_errors(*SIGNED_IN)},
-    summary="Where the result is",
+    summary="办理结果所在位置",
     description="送达方式和状态；邮寄时含收件地址、运单和物流轨迹。尚未选择送达方式时 404。",
 )
 def get_delivery(request, case_id: int):
@@ -172,7 +172,7 @@ class TransferOut(Schema):
 @router.post(
     "/{int:case_id}/delivery/transfer",
     response={200: TransferOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Move a result waiting at my window to another service point",
+    summary="将本窗口待领取的结果转至其他服务点",
     description=(
         "结果转移：窗口领取的结果只能在其所在服务点交付（否则 403 result_at_other_point）；"
         "申请人要在其他服务点领取时，由结果所在服务点的窗口人员办理转移，须说明原因。"

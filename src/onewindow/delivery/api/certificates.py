@@ -95,7 +95,7 @@ RATE_TEXT = f"每个客户端地址每 {RATE_WINDOW_SECONDS} 秒最多 {RATE_LIM
     "/public-key",
     auth=None,
     response={200: PublicKeyOut},
-    summary="The certificate signing public key",
+    summary="证照签名公钥",
     description="验证证照签名的公钥（亦见 /verify/public-key.pem）。离线核验方法见 docs/certificates.md。",
 )
 def public_key(request):

@@ -75,7 +75,7 @@ def _deposit_out(deposit):
 @router.post(
     "/cases/{int:case_id}/locker-deposit",
     response={201: DepositOut, **_errors(*SIGNED_IN, 409, 422)},
-    summary="Deposit a result in a smart locker",
+    summary="将办理结果存入智能取件柜",
     description=(
         "窗口人员把已出件的结果放入自助取件柜：申请人须选择了取件柜送达且事项允许"
         "（否则 422 method_not_allowed / 409 method_not_chosen）；自动分配该尺寸或更大的空闲格口"
@@ -105,7 +105,7 @@ def deposit(request, case_id: int, payload: DepositIn):
 @router.get(
     "/lockers",
     response={200: list[LockerOut], **_errors(*SIGNED_IN)},
-    summary="Lockers of my service point",
+    summary="本服务点的取件柜",
     description="窗口人员所在服务点的自助取件柜及各格口占用情况。",
 )
 def lockers(request):
@@ -132,7 +132,7 @@ def lockers(request):
 @kiosk_router.post(
     "/lockers/{code}/open",
     response={200: KioskOpenOut, **_errors(404, 410, 422, 429, 503)},
-    summary="Open a compartment with the pickup code (kiosk)",
+    summary="凭取件码打开格口（自助终端）",
     description=(
         "取件柜自助终端：申请人输入短信中的 6 位取件码，正确则打开格口，办件转为“已送达”"
         "（不计到现场次数）。全角数字按半角处理。错误 422 wrong_code（提示剩余次数）；同一客户端"

@@ -1,25 +1,29 @@
 """`onewindow token create USERNAME --name NAME` and `onewindow token revoke PREFIX`.
 
 The token is printed once, alone on stdout, so that a script can capture it; it cannot be shown
-again (only its digest is stored). Tokens are listed and revoked in the admin too.
+again (only its digest is stored). Tokens are listed and revoked in the admin too. Messages are in
+the terminal's language (core/i18n.py): Chinese by default, English under an English locale.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.models import User
 from onewindow.accounts.tokens import TokenError, do_create_token, do_revoke_token, find_by_prefix
+from onewindow.core.i18n import OperatorCommand
 
 
-class Command(BaseCommand):
-    help = "Create or revoke API tokens for integrations (系统对接接口令牌)."
+class Command(OperatorCommand):
+    help = gettext_lazy("创建或吊销系统对接用的接口令牌。")
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="subcommand", required=True)
-        create = commands.add_parser("create", help="Create a token for a staff account.")
-        create.add_argument("username", help="The account the token acts as.")
-        create.add_argument("--name", required=True, help="What the token is for.")
-        revoke = commands.add_parser("revoke", help="Revoke a token by its first 8 characters.")
-        revoke.add_argument("prefix", help="The first 8 characters of the token.")
+        create = commands.add_parser("create", help=_("为一个工作人员账户创建令牌。"))
+        create.add_argument("username", help=_("令牌代表的账户。"))
+        create.add_argument("--name", required=True, help=_("令牌的用途。"))
+        revoke = commands.add_parser("revoke", help=_("按令牌的前 8 个字符吊销。"))
+        revoke.add_argument("prefix", help=_("令牌的前 8 个字符。"))
 
     def handle(self, *args, subcommand, **options):
         try:
@@ -33,12 +37,12 @@ class Command(BaseCommand):
         try:
             user = User.objects.get(username=username)
         except User.DoesNotExist:
-            raise CommandError(f"没有用户 {username} / No user {username}") from None
+            raise CommandError(_("没有用户 %(username)s") % {"username": username}) from None
         api_token, token = do_create_token(user, name=name)
         self.stdout.write(token)
         self.stderr.write(
-            f"已为 {user.username} 创建令牌“{api_token.name}”（前缀 {api_token.key_prefix}）；"
-            "令牌只显示这一次。 / Token created; it is shown only this once."
+            _("已为 %(username)s 创建令牌“%(name)s”（前缀 %(prefix)s）；令牌只显示这一次。")
+            % {"username": user.username, "name": api_token.name, "prefix": api_token.key_prefix}
         )
 
     def _revoke(self, prefix):
@@ -47,7 +51,11 @@ class Command(BaseCommand):
         do_revoke_token(api_token)
         if already:
             self.stdout.write(
-                f"{api_token.key_prefix} 已于 {api_token.revoked_at:%Y-%m-%d %H:%M} 吊销"
+                _("%(prefix)s 已于 %(when)s 吊销")
+                % {
+                    "prefix": api_token.key_prefix,
+                    "when": f"{api_token.revoked_at:%Y-%m-%d %H:%M}",
+                }
             )
         else:
-            self.stdout.write(f"{api_token.key_prefix} 已吊销 / revoked")
+            self.stdout.write(_("%(prefix)s 已吊销") % {"prefix": api_token.key_prefix})

@@ -1,24 +1,25 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from onewindow.catalog.actions import CatalogueError, do_import_catalogue
 from onewindow.catalog.interchange import dump, export_catalogue, load_file
+from onewindow.core.i18n import OperatorCommand
 
 
-class Command(BaseCommand):
-    help = (
-        "Import or export the whole service catalogue as one YAML or JSON file (事项目录导入导出)."
-    )
+class Command(OperatorCommand):
+    help = gettext_lazy("以一个 YAML 或 JSON 文件导入或导出整个事项目录。")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="subcommand", required=True)
-        imp = sub.add_parser("import", help="Import a catalogue file; all or nothing.")
+        imp = sub.add_parser("import", help=_("导入事项目录文件；要么全部导入，要么都不导入。"))
         imp.add_argument("file")
-        imp.add_argument("--check", action="store_true", help="Only validate; write nothing.")
-        exp = sub.add_parser("export", help="Export departments and published items.")
+        imp.add_argument("--check", action="store_true", help=_("只校验，不写入。"))
+        exp = sub.add_parser("export", help=_("导出部门和已发布的事项。"))
         exp.add_argument(
-            "file", nargs="?", help="Output file (.yaml or .json); stdout when omitted."
+            "file", nargs="?", help=_("输出文件（.yaml 或 .json）；省略时写到标准输出。")
         )
         exp.add_argument("--format", choices=["yaml", "json"], default=None)
 
@@ -43,7 +44,12 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"{len(exc.errors)} error(s); nothing was imported / 共 {len(exc.errors)} 处错误，未导入任何内容",
+                ngettext(
+                    "共 %(count)d 处错误，未导入任何内容",
+                    "共 %(count)d 处错误，未导入任何内容",
+                    len(exc.errors),
+                )
+                % {"count": len(exc.errors)},
                 returncode=1,
             ) from None
         self.stdout.write(" ".join(f"{k}={v}" for k, v in summary.items()))
@@ -54,6 +60,6 @@ class Command(BaseCommand):
         if path:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            self.stdout.write(f"exported to {path}")
+            self.stdout.write(_("已导出到 %(path)s") % {"path": path})
         else:
             sys.stdout.write(text)

@@ -1,14 +1,17 @@
 """`onewindow demo`: load the demo district and create the demo staff. Safe to run again."""
 
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.accounts.constants import Role
 from onewindow.accounts.models import User
 from onewindow.catalog.actions import CatalogueError, do_import_catalogue
 from onewindow.catalog.interchange import DEMO_CATALOGUE, load_file
 from onewindow.catalog.models import Department
+from onewindow.core.i18n import OperatorCommand
 
 DEMO_PASSWORD = "onewindow-demo"
 
@@ -48,16 +51,19 @@ def sync_role_groups():
     return group
 
 
-class Command(BaseCommand):
-    help = "Load the demo catalogue and create demo staff accounts (idempotent)."
+class Command(OperatorCommand):
+    help = gettext_lazy("载入演示事项目录并创建演示工作人员账户（可重复运行）。")
 
     @transaction.atomic
     def handle(self, *args, **options):
         try:
             summary = do_import_catalogue(load_file(DEMO_CATALOGUE))
         except CatalogueError as exc:
-            raise CommandError(f"demo catalogue is invalid:\n{exc}") from exc
-        self.stdout.write("catalogue: " + " ".join(f"{k}={v}" for k, v in summary.items()))
+            raise CommandError(_("演示事项目录有误：\n%(errors)s") % {"errors": exc}) from exc
+        self.stdout.write(
+            _("事项目录：%(summary)s")
+            % {"summary": " ".join(f"{k}={v}" for k, v in summary.items())}
+        )
         group = sync_role_groups()
         departments = Department.objects.in_bulk(field_name="code")
         rows = []
@@ -80,12 +86,15 @@ class Command(BaseCommand):
             rows.append(
                 (
                     username,
-                    "new" if created else "kept",
-                    user.get_role_display() or "超级管理员",
+                    _("新建") if created else _("保留"),
+                    user.get_role_display() or _("超级管理员"),
                     user.department.name if user.department else "—",
                 )
             )
-        self.stdout.write(f"\nDemo staff accounts (password for new accounts: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            "\n"
+            + _("演示工作人员账户（新账户的密码：%(password)s）：") % {"password": DEMO_PASSWORD}
+        )
         for username, state, role, dept in rows:
             self.stdout.write(f"  {username:<18} {role:<12} {dept}  [{state}]")
         self._signing_key()
@@ -95,12 +104,13 @@ class Command(BaseCommand):
         locker = load_demo_lockers()
         if locker is not None:
             self.stdout.write(
-                f"\nDemo locker: {locker.name} ({locker.compartments.count()} compartments), "
-                f"kiosk /kiosk/lockers/{locker.code}/"
+                "\n"
+                + _("演示取件柜：%(name)s（%(count)d 格），自助取件页面 /kiosk/lockers/%(code)s/")
+                % {"name": locker.name, "count": locker.compartments.count(), "code": locker.code}
             )
 
         cases = load_demo_cases()
-        self.stdout.write(f"\nDemo cases: {len(cases) or 'kept'}")
+        self.stdout.write("\n" + _("演示办件：%(count)s") % {"count": len(cases) or _("保留")})
         for number, item, state in cases:
             self.stdout.write(f"  {number:<22} {state:<10} {item}")
 
@@ -113,5 +123,5 @@ class Command(BaseCommand):
 
         path = settings.ONEWINDOW_SIGNING_KEY_FILE
         if settings.ONEWINDOW_MODE != "production" and signing.generate_key_file(path):
-            self.stdout.write(f"\nCertificate signing key generated: {path}")
-        self.stdout.write(f"Certificate signing key id: {signing.current_key_id()}")
+            self.stdout.write("\n" + _("已生成证照签名密钥：%(path)s") % {"path": path})
+        self.stdout.write(_("证照签名密钥编号：%(key)s") % {"key": signing.current_key_id()})
