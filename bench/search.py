@@ -115,10 +115,10 @@ def catalogue():
 CASES_SQL = """
 INSERT INTO cases_case (
     number, state, channel, applicant_kind, applicant_name, applicant_id_number, applicant_phone,
-    applicant_email, legal_representative, contact_name, proxy_name, proxy_id_number, proxy_phone,
-    received_on, accepted_on, promised_deadline, legal_deadline, extension_days, colour,
-    decision, decision_number, decided_on, reason, collected_at, collected_by,
-    created_at, updated_at, clerk_id, item_id, service_point_id)
+    applicant_email, legal_representative, legal_representative_id_number, contact_name, proxy_name,
+    proxy_id_number, proxy_phone, received_on, accepted_on, promised_deadline, legal_deadline, extension_days, colour,
+    decision, decision_number, decided_on, reason, decision_text, decision_conditions, collected_at,
+    collected_by, created_at, updated_at, clerk_id, item_id, service_point_id)
 SELECT
     CASE WHEN i %% 50 = 0 THEN NULL
          ELSE '441303' || to_char(d, 'YYYYMMDD') || lpad((i / %(days)s + 1)::text, 6, '0') END,
@@ -130,7 +130,7 @@ SELECT
     '110' || lpad(a::text, 14, '0') || CASE WHEN a %% 11 = 0 THEN 'X' ELSE (a %% 10)::text END,
     CASE WHEN a %% 10 = 3 THEN '0752-' || lpad((a %% 10000000)::text, 7, '0')
          ELSE '13' || lpad(a::text, 9, '0') END,
-    '', '', '', '', '', '',
+    '', '', '', '', '', '', '',
     d,
     CASE WHEN i %% 50 = 0 THEN NULL ELSE d END,
     CASE WHEN i %% 50 = 0 THEN NULL ELSE d + 14 END,
@@ -138,7 +138,7 @@ SELECT
     0,
     CASE WHEN i %% 10 = 1 AND i %% 50 <> 0 THEN 'green' ELSE 'none' END,
     CASE WHEN i %% 10 = 1 OR i %% 50 = 0 THEN '' ELSE 'approved' END,
-    '', NULL, '', NULL, '',
+    '', NULL, '', '', '', NULL, '',
     now(), now(), %(clerk)s, (ARRAY[%(items)s])[1 + i %% %(n_items)s], %(hall)s
 FROM (
     SELECT i, i / 2 AS a, (current_date - (i %% %(days)s)) AS d
