@@ -112,3 +112,33 @@ def test_a_landline_gets_no_sms(accepted_case, sms_gateway, django_capture_on_co
         written = tell_applicant(accepted_case, "delivered", event_key="delivered:landline")
     assert [m.channel for m in written] == [MessageChannel.IN_APP]
     assert sms_gateway.requests == []
+
+
+def test_an_event_told_on_one_channel_before_adds_only_the_others(accepted_case):
+    first = tell_applicant(accepted_case, "delivered", event_key="delivered:partly")
+    # As if only the SMS had been told: the in-app copy is still to write.
+    OutboundMessage.objects.filter(
+        event_key="delivered:partly", channel=MessageChannel.IN_APP
+    ).delete()
+    again = tell_applicant(accepted_case, "delivered", event_key="delivered:partly")
+
+    assert {m.channel for m in first} == {MessageChannel.SMS, MessageChannel.IN_APP}
+    assert [m.channel for m in again] == [MessageChannel.IN_APP]
+    assert again[0].pk is not None
+    rows = OutboundMessage.objects.filter(event_key="delivered:partly")
+    assert sorted(rows.values_list("channel", flat=True)) == sorted(
+        [MessageChannel.SMS, MessageChannel.IN_APP]
+    )
+
+
+def test_a_new_event_is_one_insert_for_all_its_channels(accepted_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        written = tell_applicant(accepted_case, "delivered", event_key="delivered:once")
+    inserts = [
+        q for q in captured.captured_queries if 'INSERT INTO "delivery_outboundmessage"' in q["sql"]
+    ]
+    assert len(written) == 2 and all(m.pk for m in written)
+    assert len(inserts) == 1
