@@ -33,7 +33,14 @@ from onewindow.cases.models import ReviewTask
 from onewindow.cases.permissions import is_clerk
 from onewindow.cases.queries import cases_visible_to
 from onewindow.core import ratelimit
-from onewindow.core.identity import ASCII_UPPER, LANDLINE, MOBILE, compact_phone, to_half_width
+from onewindow.core.identity import (
+    ASCII_UPPER,
+    LANDLINE,
+    MOBILE,
+    compact_identity,
+    compact_phone,
+    to_half_width,
+)
 from onewindow.core.text import InvalidText, clean_text
 
 MIN_LENGTH = 4  # "王五1234" is the shortest useful query; a pickup code has 6 digits
@@ -246,17 +253,13 @@ ID_NUMBER = re.compile(r"[0-9A-Z]{18}")
 NAME_WITH_TAIL = re.compile(r"(.*[^\s0-9])(?:\s*([0-9]{3}[0-9X])|\s([0-9A-Z]{4}))")
 
 
-def _compact(text):
-    return re.sub(r"[\s-]", "", text).translate(ASCII_UPPER)
-
-
 def _parse_case_number(text):
-    number = _compact(text)
+    number = compact_identity(text)
     return number if CASE_NUMBER.fullmatch(number) else None
 
 
 def _parse_intake_number(text):
-    found = INTAKE_NUMBER.fullmatch(_compact(text))
+    found = INTAKE_NUMBER.fullmatch(compact_identity(text))
     if found is None:
         return None
     try:
@@ -267,7 +270,7 @@ def _parse_intake_number(text):
 
 
 def _parse_id_number(text):
-    number = _compact(text)
+    number = compact_identity(text)
     return number if ID_NUMBER.fullmatch(number) else None
 
 
